@@ -1,0 +1,205 @@
+"""The backward engine, torch.autograd.backward / grad, and the legacy Variable.
+
+The engine walks the graph of Function nodes from the roots in dependency order: a node runs
+once every node that feeds it a gradient has run, gradients arriving at one node are summed,
+and AccumulateGrad adds the result into a leaf's .grad. Each node's `_run_backward` reduces
+broadcast gradients and frees saved values unless retain_graph is set.
+"""
+import numpy as np
+
+from .function import AccumulateGrad, edge
+from .grad_mode import (enable_grad, inference_mode, is_grad_enabled, no_grad,
+                        set_grad_enabled)
+from .tensor import Tensor, _make
+
+__all__ = ["backward", "grad", "Variable", "no_grad", "enable_grad", "set_grad_enabled",
+           "is_grad_enabled", "inference_mode"]
+
+NO_GRAD_FN = "element {} of tensors does not require grad and does not have a grad_fn"
+IMPLICIT_SCALAR = "grad can be implicitly created only for scalar outputs"
+
+
+def _roots(tensors, grad_tensors):
+    """(edge, gradient array) for each output backward starts from, with torch's checks."""
+    tensors = (tensors,) if isinstance(tensors, Tensor) else tuple(tensors)
+    if grad_tensors is None:
+        grad_tensors = (None,) * len(tensors)
+    elif isinstance(grad_tensors, Tensor):
+        grad_tensors = (grad_tensors,)
+    grad_tensors = tuple(grad_tensors)
+    if len(grad_tensors) != len(tensors):
+        raise RuntimeError(f"got {len(grad_tensors)} tensors and {len(tensors)} gradients")
+    roots = []
+    for i, (t, g) in enumerate(zip(tensors, grad_tensors)):
+        if not t.requires_grad:
+            raise RuntimeError(NO_GRAD_FN.format(i))
+        if g is None:
+            if t._data.size != 1:
+                raise RuntimeError(IMPLICIT_SCALAR)
+            g = np.ones(t._data.shape, t._dtype.np)
+        else:
+            if not isinstance(g, Tensor):
+                g = _make(np.asarray(g, dtype=t._dtype.np))
+            if g._data.shape != t._data.shape:
+                raise RuntimeError(f"Mismatch in shape: grad_output[{i}] has a shape of "
+                                   f"{g.shape} and output[{i}] has a shape of {t.shape}.")
+            g = g._data.astype(t._dtype.np, copy=False)
+        roots.append((edge(t), g))
+    return roots
+
+
+def _execute(roots, retain_graph, capture=None, accumulate=True):
+    """Run the graph below `roots`. capture maps nodes/edges to slots for autograd.grad."""
+    deps = {}
+    stack = []
+    for (node, _), _g in roots:
+        if node not in deps:
+            deps[node] = 0
+            stack.append(node)
+    while stack:  # count, for every node, how many edges lead into it
+        node = stack.pop()
+        for child, _ in node.next_functions:
+            if child is not None:
+                if child in deps:
+                    deps[child] += 1
+                else:
+                    deps[child] = 1
+                    stack.append(child)
+    buffers = {}
+    for (node, nr), g in roots:
+        _add(buffers, node, nr, g)
+    ready = [n for n, d in deps.items() if d == 0]
+    while ready:
+        node = ready.pop()
+        grads = buffers.pop(node, None)
+        if capture is not None:
+            _capture(capture, node, grads)
+        if type(node) is AccumulateGrad:
+            if grads is not None and grads[0] is not None and accumulate:
+                node.accumulate(grads[0])
+            continue
+        if grads is not None:
+            retained = getattr(node, "_retained_map", None)
+            if retained:
+                _retain(retained, grads)
+            in_grads = node._run_backward(grads, retain_graph)
+        else:
+            in_grads = ()
+        for i, (child, nr) in enumerate(node.next_functions):
+            if child is None:
+                continue
+            g = in_grads[i] if i < len(in_grads) else None
+            if g is not None:
+                _add(buffers, child, nr, g)
+            deps[child] -= 1
+            if deps[child] == 0:
+                ready.append(child)
+
+
+def _add(buffers, node, nr, g):
+    buf = buffers.get(node)
+    if buf is None:
+        buf = buffers[node] = [None] * getattr(node, "n_outputs", 1)
+    buf[nr] = g if buf[nr] is None else buf[nr] + g
+
+
+def _retain(retained, grads):
+    """Fill .grad of non-leaf tensors that asked for it with retain_grad()."""
+    for nr, ref in retained.items():
+        t = ref()
+        g = grads[nr] if nr < len(grads) else None
+        if t is None or g is None:
+            continue
+        if t._grad is None:
+            t._grad = _make(np.array(g, dtype=t._dtype.np), t._device)
+        else:
+            t._grad = _make(t._grad._data + g, t._device)
+
+
+def _capture(capture, node, grads):
+    if grads is None:
+        return
+    for nr, g in enumerate(grads):
+        slots = capture.get((node, nr))
+        if slots is not None and g is not None:
+            for slot in slots:
+                slot[0] = g if slot[0] is None else slot[0] + g
+
+
+def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
+             grad_variables=None, inputs=None):
+    """Compute gradients of `tensors` and add them into the leaves' .grad."""
+    if create_graph:
+        raise NotImplementedError("playground.torch does not implement create_graph=True "
+                                  "(higher-order gradients) yet")
+    if inputs is not None:
+        raise NotImplementedError("playground.torch does not implement backward(inputs=...) "
+                                  "yet; use torch.autograd.grad for selected inputs")
+    roots = _roots(tensors, grad_tensors if grad_tensors is not None else grad_variables)
+    _execute(roots, bool(retain_graph))
+
+
+def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
+         only_inputs=True, allow_unused=None, is_grads_batched=False, materialize_grads=False):
+    """Gradients of outputs with respect to inputs, returned (not added into .grad)."""
+    if create_graph:
+        raise NotImplementedError("playground.torch does not implement create_graph=True "
+                                  "(higher-order gradients) yet")
+    single = isinstance(inputs, Tensor)
+    inputs = (inputs,) if single else tuple(inputs)
+    roots = _roots(outputs, grad_outputs)
+    capture = {}
+    slots = []
+    for i, x in enumerate(inputs):
+        if not x.requires_grad:
+            raise RuntimeError(f"One of the differentiated Tensors does not require grad")
+        slot = [None]
+        slots.append(slot)
+        capture.setdefault(edge(x), []).append(slot)
+    _execute(roots, bool(retain_graph), capture=capture, accumulate=False)
+    result = []
+    for x, (g,) in zip(inputs, slots):
+        if g is None:
+            if materialize_grads:
+                g = np.zeros(x._data.shape, x._dtype.np)
+            elif not allow_unused:
+                raise RuntimeError("One of the differentiated Tensors appears to not have been "
+                                   "used in the graph. Set allow_unused=True if this is the "
+                                   "desired behavior.")
+            else:
+                result.append(None)
+                continue
+        result.append(_make(np.array(g, dtype=x._dtype.np), x._device))
+    return tuple(result)
+
+
+def Variable(data, requires_grad=False, volatile=False):
+    """The pre-0.4 wrapper: today a Variable is a Tensor (a detached alias of `data`)."""
+    if not isinstance(data, Tensor):
+        raise TypeError("Variable data has to be a tensor, but got " + type(data).__name__)
+    t = data.detach()
+    return t.requires_grad_(True) if requires_grad else t
+
+
+def set_detect_anomaly(mode, check_nan=True):
+    """Accepted for compatibility; the engine already names the failing node in its errors."""
+    return None
+
+
+class detect_anomaly:
+    def __init__(self, check_nan=True):
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+class Function:
+    """torch.autograd.Function (custom ops with ctx) is not part of the first lessons."""
+
+    def __init_subclass__(cls, **kwargs):
+        raise NotImplementedError("playground.torch does not implement custom "
+                                  "torch.autograd.Function subclasses yet")

@@ -1,0 +1,253 @@
+"""Nodes of the backward graph: Function (one subclass per primitive op) and AccumulateGrad.
+
+A primitive is written as
+
+    class MulBackward0(Function):
+        def forward(self, a, b):
+            self.saved = (a, b)
+            return a * b
+
+        def backward(self, g):
+            a, b = self.saved
+            return g * b, g * a
+
+`forward` and `backward` see numpy arrays only. `apply` does everything else once, for every op:
+unwrapping tensors, casting to the op's compute dtype, recording the edges to the inputs'
+nodes (`next_functions`), noting the versions of saved tensors, and wrapping the result.
+The backward engine (autograd.py) reduces broadcast gradients and casts them to each input's
+dtype, so no backward formula has to.
+"""
+import numpy as np
+
+from .device import CPU
+from .grad_mode import GradMode
+# tensor.py defines Tensor before it imports the ops (which import this module), so these names
+# exist by the time this line runs
+from .tensor import Tensor, _make
+
+_new = object.__new__
+
+SECOND_BACKWARD = (
+    "Trying to backward through the graph a second time (or directly access saved tensors after "
+    "they have already been freed). Saved intermediate values of the graph are freed when you "
+    "call .backward() or autograd.grad(). Specify retain_graph=True if you need to backward "
+    "through the graph a second time or if you need to access saved tensors after calling "
+    "backward.")
+
+
+class Node:
+    """What every graph node shares: its edges and torch's way of showing itself."""
+
+    __slots__ = ("next_functions", "_retained", "__weakref__")
+    n_outputs = 1
+
+    def name(self):
+        return type(self).__name__
+
+    def __repr__(self):
+        return f"<{type(self).__name__} object at {id(self):#x}>"
+
+    @property
+    def metadata(self):
+        return {}
+
+    def register_hook(self, fn):
+        raise NotImplementedError("playground.torch does not implement grad_fn.register_hook yet")
+
+
+class Function(Node):
+    """A recorded op. Subclasses define forward(*arrays, **params) and backward(grad)."""
+
+    # no __slots__ here: subclasses keep what their backward needs as plain attributes
+    multi_output = False  # True: backward takes a list with one gradient (or None) per output
+    saved = ()
+    _versions = ()
+    _freed = False
+    _meta = ()
+
+    @classmethod
+    def apply(cls, *inputs, _cast=None, **params):
+        """Run the op on tensors (and Python scalars); record it if any input requires grad.
+
+        _cast: the dtype all tensor inputs are converted to before computing (the op's
+        promoted dtype); params: non-differentiable arguments passed to forward as they are.
+        """
+        arrays = []
+        record = False
+        dev = CPU
+        for x in inputs:
+            if isinstance(x, Tensor):
+                a = x._data
+                if _cast is not None and x._dtype is not _cast:
+                    a = a.astype(_cast.np)
+                arrays.append(a)
+                if x._rg or (x._grad_fn if x._base is None else x._current_grad_fn()) is not None:
+                    record = True
+                if x._device is not CPU:
+                    dev = x._device
+            else:
+                arrays.append(x)
+        node = _new(cls)
+        out = node.forward(*arrays, **params)
+        if type(out) is tuple:  # a multi-output op (unbind, split) sets node.n_outputs
+            outs = result = tuple(_make(o, dev) for o in out)
+        else:
+            result = _make(out, dev)
+            outs = (result,)
+        if record and GradMode.enabled:
+            record_node(node, inputs, arrays, outs)
+        return result
+
+    # -- run by the backward engine --------------------------------------------------------
+    def _run_backward(self, grads, retain_graph):
+        """Gradients for each input (None where an input needs none), broadcast reduced and
+        cast to the input's dtype. `grads` holds one array (or None) per output."""
+        if self._freed:
+            raise RuntimeError(SECOND_BACKWARD)
+        for check in self._versions:
+            _check_version(self, *check)
+        result = self.backward(grads) if self.multi_output else self.backward(grads[0])
+        if type(result) is not tuple:
+            result = (result,)
+        out = []
+        for gi, meta in zip(result, self._meta):
+            if meta is None or gi is None:
+                out.append(None)
+                continue
+            if type(gi) is not np.ndarray:
+                gi = np.asarray(gi)
+            shape, np_dtype = meta
+            if gi.shape != shape:
+                gi = sum_to(gi, shape)
+            if gi.dtype != np_dtype:
+                gi = gi.astype(np_dtype)
+            out.append(gi)
+        if not retain_graph and self.saved:
+            self.saved = ()
+            self._freed = True
+        return out
+
+    def forward(self, *args, **params):
+        raise NotImplementedError
+
+    def backward(self, grad):
+        raise NotImplementedError
+
+
+class AccumulateGrad(Node):
+    """The node that adds a gradient into a leaf tensor's .grad."""
+
+    __slots__ = ("variable",)
+    next_functions = ()
+
+    def name(self):
+        return "torch::autograd::AccumulateGrad"
+
+    def __repr__(self):
+        return f"<AccumulateGrad object at {id(self):#x}>"
+
+    def accumulate(self, g):
+        v = self.variable
+        if g.shape != v._data.shape:
+            g = sum_to(g, v._data.shape)
+        if v._grad is None:
+            # a copy: the same gradient array may also flow to other leaves
+            v._grad = _make(np.array(g, dtype=v._dtype.np), v._device)
+        else:
+            acc = v._grad
+            np.add(acc._data, g, out=acc._data, casting="unsafe")
+            acc._vc[0] += 1
+
+
+class NotDifferentiable(Function):
+    """Stand-in node for ops torch records but cannot differentiate (floor_divide...)."""
+
+    op = "this operation"
+
+    def name(self):
+        return "torch::autograd::NotImplemented"
+
+    def backward(self, g):
+        raise RuntimeError(f"the derivative for '{self.op}' is not implemented.")
+
+
+def record_node(node, inputs, arrays, outs):
+    """Link a node into the graph: edges to the inputs' nodes, what the engine needs to reduce
+    and cast each input's gradient, and the versions of the tensors it saved."""
+    node.next_functions = tuple(map(edge, inputs))
+    node._meta = tuple((x._data.shape, x._dtype.np) if isinstance(x, Tensor) and x.requires_grad
+                       else None for x in inputs)
+    if node.saved:
+        node._versions = _saved_versions(node.saved, inputs, arrays, outs)
+    for i, o in enumerate(outs):
+        o._grad_fn = node
+        o._nr = i
+
+
+def sum_to(g, shape):
+    """Sum a broadcast gradient back to `shape` (PyTorch's sum_to, MyGrad's reduce_broadcast)."""
+    if g.ndim < len(shape):  # leading size-1 dims the op dropped (copy_ of a [1, 1] into [])
+        g = g.reshape((1,) * (len(shape) - g.ndim) + g.shape)
+    lead = g.ndim - len(shape)
+    if lead > 0:
+        g = g.sum(axis=tuple(range(lead)))
+    axes = tuple(i for i, n in enumerate(shape) if n == 1 and g.shape[i] != 1)
+    if axes:
+        g = g.sum(axis=axes, keepdims=True)
+    if g.shape != shape:  # only an empty/odd case gets here: make it explicit
+        g = np.broadcast_to(g, shape)
+    return np.asarray(g)
+
+
+def edge(x):
+    """The (node, output_nr) pair that gradients for `x` flow into."""
+    if isinstance(x, Tensor):
+        fn = x._grad_fn if x._base is None else x._current_grad_fn()
+        if fn is not None:
+            return (fn, x._nr)
+        if x._rg:
+            return (x._accumulator(), 0)
+    return (None, 0)
+
+
+def _saved_versions(saved, inputs, arrays, outs):
+    """(tensor, counter, version) for each saved array that is a tensor's storage, so backward
+    can refuse values an in-place op changed since."""
+    found = []
+    for s in saved:
+        if type(s) is not np.ndarray:
+            continue
+        for x, a in zip(inputs, arrays):
+            if a is s and isinstance(x, Tensor):
+                found.append((x, x._vc, x._vc[0], None))
+                break
+        else:
+            for o in outs:
+                if o._data is s:
+                    found.append((None, o._vc, o._vc[0], (list(o._data.shape), o.type())))
+                    break
+    return tuple(found)
+
+
+def _check_version(node, tensor, counter, expected, output_info):
+    if counter[0] == expected:
+        return
+    if tensor is None:  # a saved output of this node: torch names this node
+        (shape, kind), producer = output_info, node
+    else:  # a saved input: torch names whatever produced it now
+        shape, kind, producer = list(tensor._data.shape), tensor.type(), tensor._grad_fn
+    which = f", which is output 0 of {_short(producer)}," if producer is not None else ""
+    raise RuntimeError(
+        "one of the variables needed for gradient computation has been modified by an inplace "
+        f"operation: [{kind} {shape}]{which} is at version {counter[0]}; expected version "
+        f"{expected} instead. Hint: enable anomaly detection to find the operation that failed "
+        "to compute its gradient, with torch.autograd.set_detect_anomaly(True, check_nan=False).")
+
+
+def _short(fn):
+    """torch names the producing node without its 'Backward<N>' suffix in this message."""
+    name = fn.name()
+    i = name.find("Backward")
+    return name[:i] if i > 0 else name
+
+

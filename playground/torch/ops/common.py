@@ -1,0 +1,124 @@
+"""What many ops share: operand normalisation, dtype promotion, device and shape checks."""
+import numbers
+
+import numpy as np
+
+from .. import dtypes
+from ..device import CPU
+from ..tensor import Tensor, _make, wrap_dim
+
+FLOAT = dtypes.FLOAT
+
+
+def scalar(x):
+    """A numpy scalar as the Python scalar torch treats it as; other values unchanged."""
+    if isinstance(x, np.generic):
+        return x.item()
+    return x
+
+
+def is_scalar(x):
+    return isinstance(x, (bool, int, float)) or isinstance(x, np.generic)
+
+
+def operand(x, name="other"):
+    """A tensor or a Python scalar, or torch's TypeError for anything else."""
+    if isinstance(x, Tensor):
+        return x
+    if isinstance(x, (bool, int, float)):
+        return x
+    if isinstance(x, np.generic):
+        return x.item()
+    if isinstance(x, np.ndarray):
+        return _make(x)
+    if isinstance(x, numbers.Number):
+        raise NotImplementedError("playground.torch does not implement complex numbers yet")
+    raise TypeError(f"unsupported operand type for a tensor op: '{type(x).__name__}'")
+
+
+def promote(a, b):
+    """torch's result dtype for an elementwise op on a and b (tensors or Python scalars).
+
+    The common cases are answered without the general rule: two tensors of one dtype, and a
+    float tensor with a Python number.
+    """
+    if isinstance(a, Tensor):
+        da = a._dtype
+        if isinstance(b, Tensor):
+            if b._dtype is da:
+                return da
+        elif da.category == FLOAT or (type(b) is int and da is not dtypes.bool_):
+            return da
+    return dtypes.result_type(a, b)
+
+
+def device_of(a, b, op=None):
+    """The device the result of an op on a and b lives on, with torch's mixed-device error.
+
+    A 0-dim CPU tensor may join a CUDA tensor (it is treated like a scalar), as in torch.
+    """
+    da = a._device if isinstance(a, Tensor) else None
+    db = b._device if isinstance(b, Tensor) else None
+    if da is db or db is None:
+        return da or db
+    if da is None:
+        return db
+    if da is CPU and a._data.ndim == 0:
+        return db
+    if db is CPU and b._data.ndim == 0:
+        return da
+    raise device_mismatch(da if da is not CPU else db, CPU)
+
+
+def device_mismatch(common, other):
+    return RuntimeError("Expected all tensors to be on the same device, but found at least two "
+                        f"devices, {common} and {other}!")
+
+
+def broadcast_shapes(*shapes):
+    """The broadcast shape, with torch's error text when shapes do not broadcast."""
+    ndim = max(len(s) for s in shapes)
+    out = [1] * ndim
+    for s in shapes:
+        for i, n in enumerate(s, ndim - len(s)):
+            if n != 1:
+                if out[i] != 1 and out[i] != n:
+                    raise RuntimeError(_mismatch(shapes, i, ndim))
+                out[i] = n
+    return tuple(out)
+
+
+def _mismatch(shapes, i, ndim):
+    """torch names the sizes of the first two operands at output dimension i."""
+    a, b = shapes[0], shapes[1] if len(shapes) > 1 else shapes[0]
+    na = a[i - (ndim - len(a))] if i >= ndim - len(a) else 1
+    nb = b[i - (ndim - len(b))] if i >= ndim - len(b) else 1
+    return (f"The size of tensor a ({na}) must match the size of tensor b ({nb}) at "
+            f"non-singleton dimension {i}")
+
+
+def check_broadcast(a, b):
+    """Raise torch's error if two operands' shapes do not broadcast (numpy's text differs)."""
+    if isinstance(a, Tensor) and isinstance(b, Tensor):
+        sa, sb = a._data.shape, b._data.shape
+        if sa != sb:
+            broadcast_shapes(sa, sb)
+
+
+def dims(dim, ndim):
+    """A dim argument (int, tuple or list, possibly negative) as a sorted tuple of axes."""
+    if isinstance(dim, (tuple, list)):
+        return tuple(sorted(wrap_dim(d, ndim) for d in dim))
+    return (wrap_dim(dim, ndim),)
+
+
+def float_dtype(d):
+    """The dtype a float-only op (exp, sqrt, mean...) computes in for an input of dtype d."""
+    return d if d.category == FLOAT else dtypes.get_default_dtype()
+
+
+def as_tensor_arg(x):
+    """An argument that must be a tensor (cat's list items, where's condition)."""
+    if isinstance(x, Tensor):
+        return x
+    raise TypeError(f"expected Tensor as element 0 in argument 0, but got {type(x).__name__}")

@@ -1,0 +1,241 @@
+"""Matrix products: mm, mv, dot, bmm, addmm, and matmul's dispatch between them (as torch's,
+so `x @ y` records the same node names)."""
+import numpy as np
+
+from .. import dtypes
+from ..function import Function
+from ..tensor import Tensor
+from . import shape as shape_ops
+
+
+class MmBackward0(Function):
+    def forward(self, a, b):
+        self.saved = (a, b)
+        return a @ b
+
+    def backward(self, g):
+        a, b = self.saved
+        return g @ b.T, a.T @ g
+
+
+class MvBackward0(Function):
+    def forward(self, m, v):
+        self.saved = (m, v)
+        return m @ v
+
+    def backward(self, g):
+        m, v = self.saved
+        return np.outer(g, v), m.T @ g
+
+
+class DotBackward0(Function):
+    def forward(self, a, b):
+        self.saved = (a, b)
+        return np.dot(a, b)
+
+    def backward(self, g):
+        a, b = self.saved
+        return g * b, g * a
+
+
+class BmmBackward0(Function):
+    def forward(self, a, b):
+        self.saved = (a, b)
+        return a @ b
+
+    def backward(self, g):
+        a, b = self.saved
+        return g @ np.swapaxes(b, -1, -2), np.swapaxes(a, -1, -2) @ g
+
+
+class AddmmBackward0(Function):
+    """beta * bias + alpha * (m1 @ m2): nn.Linear's forward on a batch."""
+
+    def forward(self, bias, m1, m2, beta=1, alpha=1):
+        self.saved = (m1, m2)
+        self.beta, self.alpha = beta, alpha
+        prod = m1 @ m2
+        if alpha != 1:
+            prod = prod * alpha
+        return prod + bias if beta == 1 else prod + beta * bias
+
+    def backward(self, g):
+        m1, m2 = self.saved
+        ga = g if self.alpha == 1 else g * self.alpha
+        return (g if self.beta == 1 else g * self.beta), ga @ m2.T, m1.T @ ga
+
+
+def _name(d):
+    return {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int",
+            "int32": "int", "int16": "short int", "int8": "signed char", "uint8": "unsigned char",
+            "bool": "bool"}[d.name]
+
+
+def _same_dtype(a, b):
+    if a._dtype is not b._dtype:
+        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: "
+                           f"{_name(a._dtype)} != {_name(b._dtype)}")
+
+
+def _same_device(a, b, arg, op):
+    if a._device is not b._device:
+        first, other = (a, b) if a._device.type == "cuda" else (b, a)
+        raise RuntimeError(f"Expected all tensors to be on the same device, but got {arg} is on "
+                           f"{other._device}, different from other tensors on {first._device} "
+                           f"(when checking argument in method wrapper_CUDA_{op})")
+
+
+def _tensors(a, b, op):
+    for x, n in ((a, "input"), (b, "other")):
+        if not isinstance(x, Tensor):
+            raise TypeError(f"{op}(): argument '{n}' must be Tensor, not {type(x).__name__}")
+
+
+def _mm_checks(m1, m2, op="mm"):
+    """torch's errors for a matrix product of m1 (n x k) and m2 (k x m)."""
+    if m1._data.ndim != 2:
+        raise RuntimeError("self must be a matrix")
+    if m2._data.ndim != 2:
+        raise RuntimeError("mat2 must be a matrix")
+    (n, k), (k2, m) = m1._data.shape, m2._data.shape
+    if k != k2:
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({n}x{k} and {k2}x{m})")
+    _same_dtype(m1, m2)
+    _same_device(m1, m2, "mat2", op)
+
+
+def mm(input, mat2):
+    _tensors(input, mat2, "mm")
+    _mm_checks(input, mat2)
+    return MmBackward0.apply(input, mat2)
+
+
+def mv(input, vec):
+    _tensors(input, vec, "mv")
+    if input._data.ndim != 2 or vec._data.ndim != 1:
+        raise RuntimeError(f"vector + matrix @ vector expected, got 1, {input._data.ndim}, "
+                           f"{vec._data.ndim}")
+    if input._data.shape[1] != vec._data.shape[0]:
+        n, k = input._data.shape
+        raise RuntimeError(f"size mismatch, got input ({n}), mat ({n}x{k}), vec "
+                           f"({vec._data.shape[0]})")
+    _same_dtype(input, vec)
+    _same_device(input, vec, "vec", "mv")
+    return MvBackward0.apply(input, vec)
+
+
+def dot(input, tensor):
+    _tensors(input, tensor, "dot")
+    if input._data.ndim != 1 or tensor._data.ndim != 1:
+        raise RuntimeError(f"1D tensors expected, but got {input._data.ndim}D and "
+                           f"{tensor._data.ndim}D tensors")
+    na, nb = input._data.shape[0], tensor._data.shape[0]
+    if na != nb:
+        raise RuntimeError(f"inconsistent tensor size, expected tensor [{na}] and src [{nb}] to "
+                           f"have the same number of elements, but got {na} and {nb} elements "
+                           "respectively")
+    if input._dtype is not tensor._dtype:
+        raise RuntimeError(f"dot : expected both vectors to have same dtype, but found "
+                           f"{dtypes.short_name(input._dtype)} and "
+                           f"{dtypes.short_name(tensor._dtype)}")
+    _same_device(input, tensor, "tensor", "dot")
+    return DotBackward0.apply(input, tensor)
+
+
+vdot = dot
+inner = dot
+
+
+def bmm(input, mat2):
+    _tensors(input, mat2, "bmm")
+    if input._data.ndim != 3:
+        raise RuntimeError(f"batch1 must be a 3D tensor")
+    if mat2._data.ndim != 3:
+        raise RuntimeError(f"batch2 must be a 3D tensor")
+    (b, n, k), (b2, k2, m) = input._data.shape, mat2._data.shape
+    if b != b2 or k != k2:
+        raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
+                           f"[{b}, {k}] but got: [{b2}, {k2}].")
+    _same_dtype(input, mat2)
+    _same_device(input, mat2, "mat2", "bmm")
+    return BmmBackward0.apply(input, mat2)
+
+
+def addmm(input, mat1, mat2, *, beta=1, alpha=1):
+    _mm_checks(mat1, mat2, "addmm")
+    return AddmmBackward0.apply(input, mat1, mat2, beta=beta, alpha=alpha)
+
+
+def matmul(input, other):
+    """torch.matmul's dispatch: dot, mv, mm, or a folded / batched mm."""
+    _tensors(input, other, "matmul")
+    da, db = input._data.ndim, other._data.ndim
+    if da == 0 or db == 0:
+        raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are {da}D "
+                           f"and {db}D")
+    if da == 1 and db == 1:
+        return dot(input, other)
+    if da == 2 and db == 1:
+        return mv(input, other)
+    if da == 1 and db == 2:
+        return shape_ops.squeeze(mm(shape_ops.unsqueeze(input, 0), other), 0)
+    if da == 2 and db == 2:
+        return mm(input, other)
+    if da >= 3 and db <= 2:
+        # fold the batch dims into rows, one mm, unfold (torch records View/Mm/UnsafeView)
+        lead = input._data.shape[:-1]
+        flat = shape_ops.reshape(input, -1, input._data.shape[-1])
+        if db == 1:
+            return shape_ops.reshape(mv(flat, other), lead)
+        return shape_ops.reshape(mm(flat, other), lead + (other._data.shape[-1],))
+    return _batched(input, other)
+
+
+def _batched(a, b):
+    """Both batched (or a vector times a batch): broadcast the batch dims, then bmm."""
+    if a._data.ndim == 1:
+        return shape_ops.squeeze(_batched(shape_ops.unsqueeze(a, 0), b), -2)
+    if b._data.ndim == 1:
+        return shape_ops.squeeze(_batched(a, shape_ops.unsqueeze(b, -1)), -1)
+    (n, k), (k2, m) = a._data.shape[-2:], b._data.shape[-2:]
+    if k != k2:
+        raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
+                           f"[{int(np.prod(a._data.shape[:-2]))}, {k}] but got: "
+                           f"[{int(np.prod(b._data.shape[:-2]))}, {k2}].")
+    from .common import broadcast_shapes
+    batch = broadcast_shapes(a._data.shape[:-2], b._data.shape[:-2])
+    a3 = shape_ops.reshape(shape_ops.expand(a, batch + (n, k)), -1, n, k)
+    b3 = shape_ops.reshape(shape_ops.expand(b, batch + (k, m)), -1, k, m)
+    return shape_ops.reshape(bmm(a3, b3), batch + (n, m))
+
+
+def outer(input, vec2):
+    return shape_ops.reshape(input, -1, 1) * vec2
+
+
+ger = outer
+
+
+def linear(input, weight, bias=None):
+    """F.linear: input @ weight.T + bias, as torch records it (Addmm for a batch of rows)."""
+    wt = shape_ops.t(weight)
+    if bias is None or input._data.ndim < 2:
+        out = matmul(input, wt)
+        return out if bias is None else out + bias
+    if input._data.ndim == 2:
+        _mm_checks(input, wt, "addmm")
+        return AddmmBackward0.apply(bias, input, wt)
+    lead = input._data.shape[:-1]
+    flat = shape_ops.reshape(input, -1, input._data.shape[-1])
+    _mm_checks(flat, wt, "addmm")
+    return shape_ops.view(AddmmBackward0.apply(bias, flat, wt), lead + (weight._data.shape[0],))
+
+
+def trace(input):
+    from .reduce import sum as _sum
+    if input._data.ndim != 2:
+        raise RuntimeError(f"trace: expected a matrix, but got tensor with dim "
+                           f"{input._data.ndim}")
+    n = min(input._data.shape)
+    from ..creation import eye
+    return _sum(input[:n, :n] * eye(n, dtype=input._dtype))
