@@ -96,10 +96,7 @@ def set_default_device(device):
     raise NotImplementedError("playground.torch does not implement torch.set_default_device yet")
 
 
-try:
-    from . import nn, optim  # noqa: E402
-except ImportError:
-    pass
+from . import nn, optim  # noqa: E402  (they use the namespace above)
 
 
 def __getattr__(name):

@@ -348,12 +348,13 @@ class SliceBackward0(ViewFunction):
 
 
 class SelectBackward0(ViewFunction):
+    # the trailing Ellipsis keeps a 0-d result a view (numpy returns a scalar copy without it)
     @staticmethod
     def view(a, axis, index):
-        return a[(slice(None),) * axis + (index,)]
+        return a[(slice(None),) * axis + (index, Ellipsis)]
 
     def forward(self, a, axis, index):
-        self.shape, self.key = a.shape, (slice(None),) * axis + (index,)
+        self.shape, self.key = a.shape, (slice(None),) * axis + (index, Ellipsis)
         return a[self.key]
 
     def backward(self, g):
@@ -538,11 +539,11 @@ class _MultiView(Function):
 class UnbindBackward0(_MultiView):
     @staticmethod
     def piece(a, axis, lo, hi):
-        return a[(slice(None),) * axis + (lo,)]
+        return a[(slice(None),) * axis + (lo, Ellipsis)]
 
     @staticmethod
     def key(lo, hi):
-        return (lo,)
+        return (lo, Ellipsis)
 
 
 class SplitBackward0(_MultiView):
