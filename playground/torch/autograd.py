@@ -5,6 +5,8 @@ once every node that feeds it a gradient has run, gradients arriving at one node
 and AccumulateGrad adds the result into a leaf's .grad. Each node's `_run_backward` reduces
 broadcast gradients and frees saved values unless retain_graph is set.
 """
+import itertools
+
 import numpy as np
 
 from .function import AccumulateGrad, edge
@@ -49,7 +51,7 @@ def _roots(tensors, grad_tensors):
 
 
 def _execute(roots, retain_graph, capture=None, accumulate=True):
-    """Run the graph below `roots`. capture maps nodes/edges to slots for autograd.grad."""
+    """Run the graph below `roots`. capture maps edges to slots for autograd.grad."""
     deps = {}
     stack = []
     for (node, _), _g in roots:
@@ -67,40 +69,43 @@ def _execute(roots, retain_graph, capture=None, accumulate=True):
                     stack.append(child)
     buffers = {}
     for (node, nr), g in roots:
-        _add(buffers, node, nr, g)
+        buf = buffers.get(node)
+        if buf is None:
+            buf = buffers[node] = [None] * node.n_outputs
+        buf[nr] = g if buf[nr] is None else buf[nr] + g
     ready = [n for n, d in deps.items() if d == 0]
     while ready:
         node = ready.pop()
         grads = buffers.pop(node, None)
-        if capture is not None:
+        if capture is not None and grads is not None:
             _capture(capture, node, grads)
-        if type(node) is AccumulateGrad:
-            if grads is not None and grads[0] is not None and accumulate:
+        if node.__class__ is AccumulateGrad:
+            if accumulate and grads is not None and grads[0] is not None:
                 node.accumulate(grads[0])
             continue
-        if grads is not None:
-            retained = getattr(node, "_retained_map", None)
-            if retained:
-                _retain(retained, grads)
-            in_grads = node._run_backward(grads, retain_graph)
+        if grads is None:  # nothing reached this node: its inputs still count it as done
+            in_grads = _NOTHING
         else:
-            in_grads = ()
-        for i, (child, nr) in enumerate(node.next_functions):
+            if node._retained_map:
+                _retain(node._retained_map, grads)
+            in_grads = node._run_backward(grads, retain_graph)
+        for (child, nr), g in zip(node.next_functions, in_grads):
             if child is None:
                 continue
-            g = in_grads[i] if i < len(in_grads) else None
             if g is not None:
-                _add(buffers, child, nr, g)
-            deps[child] -= 1
-            if deps[child] == 0:
+                buf = buffers.get(child)
+                if buf is None:
+                    buf = buffers[child] = [None] * child.n_outputs
+                    buf[nr] = g
+                else:
+                    buf[nr] = g if buf[nr] is None else buf[nr] + g
+            d = deps[child] - 1
+            deps[child] = d
+            if not d:
                 ready.append(child)
 
 
-def _add(buffers, node, nr, g):
-    buf = buffers.get(node)
-    if buf is None:
-        buf = buffers[node] = [None] * getattr(node, "n_outputs", 1)
-    buf[nr] = g if buf[nr] is None else buf[nr] + g
+_NOTHING = itertools.repeat(None)
 
 
 def _retain(retained, grads):
@@ -117,8 +122,6 @@ def _retain(retained, grads):
 
 
 def _capture(capture, node, grads):
-    if grads is None:
-        return
     for nr, g in enumerate(grads):
         slots = capture.get((node, nr))
         if slots is not None and g is not None:
@@ -171,6 +174,13 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
                 continue
         result.append(_make(np.array(g, dtype=x._dtype.np), x._device))
     return tuple(result)
+
+
+def _tensor_backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+    backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+
+
+Tensor.backward = _tensor_backward
 
 
 def Variable(data, requires_grad=False, volatile=False):

@@ -17,6 +17,8 @@ nodes (`next_functions`), noting the versions of saved tensors, and wrapping the
 The backward engine (autograd.py) reduces broadcast gradients and casts them to each input's
 dtype, so no backward formula has to.
 """
+import weakref
+
 import numpy as np
 
 from .device import CPU
@@ -38,7 +40,7 @@ SECOND_BACKWARD = (
 class Node:
     """What every graph node shares: its edges and torch's way of showing itself."""
 
-    __slots__ = ("next_functions", "_retained", "__weakref__")
+    __slots__ = ("next_functions", "__weakref__")
     n_outputs = 1
 
     def name(self):
@@ -60,6 +62,7 @@ class Function(Node):
 
     # no __slots__ here: subclasses keep what their backward needs as plain attributes
     multi_output = False  # True: backward takes a list with one gradient (or None) per output
+    _retained_map = None  # output number -> weakref of a tensor that called retain_grad()
     saved = ()
     _versions = ()
     _freed = False
@@ -72,21 +75,30 @@ class Function(Node):
         _cast: the dtype all tensor inputs are converted to before computing (the op's
         promoted dtype); params: non-differentiable arguments passed to forward as they are.
         """
-        arrays = []
+        grad_mode = GradMode.enabled
+        arrays, edges, meta = [], [], []
         record = False
         dev = CPU
-        for x in inputs:
+        for x in inputs:  # one pass: unwrap, cast, and note each input's graph edge
             if isinstance(x, Tensor):
                 a = x._data
                 if _cast is not None and x._dtype is not _cast:
                     a = a.astype(_cast.np)
                 arrays.append(a)
-                if x._rg or (x._grad_fn if x._base is None else x._current_grad_fn()) is not None:
-                    record = True
                 if x._device is not CPU:
                     dev = x._device
+                if grad_mode:
+                    e = edge(x)
+                    edges.append(e)
+                    if e[0] is None:
+                        meta.append(None)
+                    else:
+                        meta.append((x._data.shape, x._dtype.np))
+                        record = True
             else:
                 arrays.append(x)
+                edges.append(_NO_EDGE)
+                meta.append(None)
         node = _new(cls)
         out = node.forward(*arrays, **params)
         if type(out) is tuple:  # a multi-output op (unbind, split) sets node.n_outputs
@@ -94,8 +106,14 @@ class Function(Node):
         else:
             result = _make(out, dev)
             outs = (result,)
-        if record and GradMode.enabled:
-            record_node(node, inputs, arrays, outs)
+        if record:
+            node.next_functions = tuple(edges)
+            node._meta = tuple(meta)
+            if node.saved:
+                node._versions = _saved_versions(node.saved, inputs, arrays, outs)
+            for i, o in enumerate(outs):
+                o._grad_fn = node
+                o._nr = i
         return result
 
     # -- run by the backward engine --------------------------------------------------------
@@ -109,23 +127,28 @@ class Function(Node):
         result = self.backward(grads) if self.multi_output else self.backward(grads[0])
         if type(result) is not tuple:
             result = (result,)
-        out = []
-        for gi, meta in zip(result, self._meta):
-            if meta is None or gi is None:
-                out.append(None)
+        meta = self._meta
+        out = [None] * len(meta)
+        for i, m in enumerate(meta):
+            gi = result[i] if m is not None else None
+            if gi is None:
                 continue
             if type(gi) is not np.ndarray:
                 gi = np.asarray(gi)
-            shape, np_dtype = meta
+            shape, np_dtype = m
             if gi.shape != shape:
                 gi = sum_to(gi, shape)
             if gi.dtype != np_dtype:
                 gi = gi.astype(np_dtype)
-            out.append(gi)
+            out[i] = gi
         if not retain_graph and self.saved:
             self.saved = ()
             self._freed = True
         return out
+
+    def needs(self, i):
+        """Whether input i needs a gradient (lets a formula skip work for constants)."""
+        return self._meta[i] is not None
 
     def forward(self, *args, **params):
         raise NotImplementedError
@@ -172,16 +195,24 @@ class NotDifferentiable(Function):
 
 
 def record_node(node, inputs, arrays, outs):
-    """Link a node into the graph: edges to the inputs' nodes, what the engine needs to reduce
-    and cast each input's gradient, and the versions of the tensors it saved."""
-    node.next_functions = tuple(map(edge, inputs))
-    node._meta = tuple((x._data.shape, x._dtype.np) if isinstance(x, Tensor) and x.requires_grad
-                       else None for x in inputs)
+    """Link a node into the graph after the fact (the in-place path): edges to the inputs'
+    nodes, what the engine needs to reduce and cast each input's gradient, and the versions
+    of the tensors it saved."""
+    edges, meta = [], []
+    for x in inputs:
+        e = edge(x)
+        edges.append(e)
+        meta.append(None if e[0] is None else (x._data.shape, x._dtype.np))
+    node.next_functions = tuple(edges)
+    node._meta = tuple(meta)
     if node.saved:
         node._versions = _saved_versions(node.saved, inputs, arrays, outs)
     for i, o in enumerate(outs):
         o._grad_fn = node
         o._nr = i
+
+
+_NO_EDGE = (None, 0)
 
 
 def sum_to(g, shape):
@@ -206,8 +237,20 @@ def edge(x):
         if fn is not None:
             return (fn, x._nr)
         if x._rg:
-            return (x._accumulator(), 0)
-    return (None, 0)
+            return (accumulator(x), 0)
+    return _NO_EDGE
+
+
+def accumulator(leaf):
+    """A leaf's AccumulateGrad node, shared by every op that uses the leaf. The tensor holds it
+    weakly and the graph strongly, as in torch, so there is no reference cycle."""
+    ref = leaf._acc
+    acc = ref() if ref is not None else None
+    if acc is None:
+        acc = _new(AccumulateGrad)
+        acc.variable = leaf
+        leaf._acc = weakref.ref(acc)
+    return acc
 
 
 def _saved_versions(saved, inputs, arrays, outs):

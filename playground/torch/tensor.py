@@ -277,26 +277,15 @@ class Tensor:
         if fn is None or self._retains:
             return
         import weakref
-        if not hasattr(fn, "_retained_map"):
+        if fn._retained_map is None:
             fn._retained_map = {}
         fn._retained_map[self._nr] = weakref.ref(self)
         self._retains = True
 
     def _accumulator(self):
-        """This leaf's AccumulateGrad node, shared by every op that uses the leaf (the tensor
-        holds it weakly, the graph strongly, as in torch, so there is no reference cycle)."""
-        acc = self._acc() if self._acc is not None else None
-        if acc is None:
-            import weakref
-            from .function import AccumulateGrad
-            acc = _new(AccumulateGrad)
-            acc.variable = self
-            self._acc = weakref.ref(acc)
-        return acc
-
-    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
-        from .autograd import backward
-        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+        """This leaf's AccumulateGrad node (see function.accumulator)."""
+        from .function import accumulator
+        return accumulator(self)
 
     def register_hook(self, hook):
         raise NotImplementedError("playground.torch does not implement Tensor.register_hook yet")

@@ -136,34 +136,34 @@ def bind_methods(Tensor):
     Tensor.__getitem__ = index.getitem
     Tensor.__setitem__ = index.setitem
 
-    # operators
-    Tensor.__add__ = Tensor.__radd__ = lambda self, other: pointwise.add(self, other)
-    Tensor.__sub__ = lambda self, other: pointwise.sub(self, other)
-    Tensor.__rsub__ = lambda self, other: pointwise.rsub(self, other)
-    Tensor.__mul__ = Tensor.__rmul__ = lambda self, other: pointwise.mul(self, other)
-    Tensor.__truediv__ = lambda self, other: pointwise.div(self, other)
-    Tensor.__rtruediv__ = lambda self, other: pointwise.rdiv(self, other)
-    Tensor.__floordiv__ = lambda self, other: pointwise.floor_divide(self, other)
+    # operators: the functions themselves where the argument order matches (fewer calls)
+    Tensor.__add__ = Tensor.__radd__ = pointwise.add
+    Tensor.__sub__ = pointwise.sub
+    Tensor.__rsub__ = pointwise.rsub
+    Tensor.__mul__ = Tensor.__rmul__ = pointwise.mul
+    Tensor.__truediv__ = pointwise.div
+    Tensor.__rtruediv__ = pointwise.rdiv
+    Tensor.__floordiv__ = pointwise.floor_divide
     Tensor.__rfloordiv__ = lambda self, other: pointwise.floor_divide(operand(other), self)
-    Tensor.__mod__ = lambda self, other: pointwise.remainder(self, other)
+    Tensor.__mod__ = pointwise.remainder
     Tensor.__rmod__ = lambda self, other: pointwise.remainder(_as_tensor(other, self), self)
-    Tensor.__pow__ = lambda self, other: pointwise.pow(self, other)
-    Tensor.__rpow__ = lambda self, other: pointwise.rpow(self, other)
-    Tensor.__matmul__ = lambda self, other: linalg.matmul(self, other)
+    Tensor.__pow__ = pointwise.pow
+    Tensor.__rpow__ = pointwise.rpow
+    Tensor.__matmul__ = linalg.matmul
     Tensor.__rmatmul__ = lambda self, other: linalg.matmul(other, self)
     Tensor.__neg__ = pointwise.neg
     Tensor.__pos__ = lambda self: self
     Tensor.__abs__ = pointwise.abs
     Tensor.__invert__ = pointwise.bitwise_not
-    Tensor.__and__ = Tensor.__rand__ = lambda self, other: pointwise.bitwise_and(self, other)
-    Tensor.__or__ = Tensor.__ror__ = lambda self, other: pointwise.bitwise_or(self, other)
-    Tensor.__xor__ = Tensor.__rxor__ = lambda self, other: pointwise.bitwise_xor(self, other)
+    Tensor.__and__ = Tensor.__rand__ = pointwise.bitwise_and
+    Tensor.__or__ = Tensor.__ror__ = pointwise.bitwise_or
+    Tensor.__xor__ = Tensor.__rxor__ = pointwise.bitwise_xor
     Tensor.__eq__ = _eq
     Tensor.__ne__ = _ne
-    Tensor.__lt__ = lambda self, other: pointwise.lt(self, other)
-    Tensor.__le__ = lambda self, other: pointwise.le(self, other)
-    Tensor.__gt__ = lambda self, other: pointwise.gt(self, other)
-    Tensor.__ge__ = lambda self, other: pointwise.ge(self, other)
+    Tensor.__lt__ = pointwise.lt
+    Tensor.__le__ = pointwise.le
+    Tensor.__gt__ = pointwise.gt
+    Tensor.__ge__ = pointwise.ge
     Tensor.__iadd__ = Tensor.add_
     Tensor.__isub__ = Tensor.sub_
     Tensor.__imul__ = Tensor.mul_

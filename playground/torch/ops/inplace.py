@@ -208,4 +208,10 @@ def fill_(self, value):
 
 
 def zero_(self):
+    if not (GradMode.enabled and self.requires_grad):  # the optimizer-loop case, kept cheap
+        check_inplace(self)
+        _writable(self)
+        self._data.fill(0)
+        self._vc[0] += 1
+        return self
     return run_inplace(self, ZeroBackward0)

@@ -8,6 +8,21 @@ from ..tensor import Tensor
 from . import shape as shape_ops
 
 
+def mm2(a, b):
+    """a @ b for matrices, cheaper when one is a broadcast (stride-0) array, as the gradient
+    of a sum or mean is: a repeated row or column needs a matrix-vector product, not a
+    matrix product."""
+    if a.strides[0] == 0:  # every row of a is a[0]: so is every row of the product
+        return np.broadcast_to(a[0] @ b, (a.shape[0], b.shape[1]))
+    if b.strides[1] == 0:  # every column of b is b[:, 0]: so is every column of the product
+        return np.broadcast_to((a @ b[:, 0])[:, None], (a.shape[0], b.shape[1]))
+    if a.strides[1] == 0:  # a[i, k] = a[i, 0]
+        return np.outer(a[:, 0], b.sum(axis=0))
+    if b.strides[0] == 0:  # b[k, j] = b[0, j]
+        return np.outer(a.sum(axis=1), b[0])
+    return a @ b
+
+
 class MmBackward0(Function):
     def forward(self, a, b):
         self.saved = (a, b)
@@ -15,7 +30,7 @@ class MmBackward0(Function):
 
     def backward(self, g):
         a, b = self.saved
-        return g @ b.T, a.T @ g
+        return mm2(g, b.T), mm2(a.T, g)
 
 
 class MvBackward0(Function):
@@ -62,7 +77,7 @@ class AddmmBackward0(Function):
     def backward(self, g):
         m1, m2 = self.saved
         ga = g if self.alpha == 1 else g * self.alpha
-        return (g if self.beta == 1 else g * self.beta), ga @ m2.T, m1.T @ ga
+        return (g if self.beta == 1 else g * self.beta), mm2(ga, m2.T), mm2(m1.T, ga)
 
 
 def _name(d):
@@ -93,15 +108,18 @@ def _tensors(a, b, op):
 
 def _mm_checks(m1, m2, op="mm"):
     """torch's errors for a matrix product of m1 (n x k) and m2 (k x m)."""
-    if m1._data.ndim != 2:
+    s1, s2 = m1._data.shape, m2._data.shape
+    if len(s1) != 2:
         raise RuntimeError("self must be a matrix")
-    if m2._data.ndim != 2:
+    if len(s2) != 2:
         raise RuntimeError("mat2 must be a matrix")
-    (n, k), (k2, m) = m1._data.shape, m2._data.shape
-    if k != k2:
-        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({n}x{k} and {k2}x{m})")
-    _same_dtype(m1, m2)
-    _same_device(m1, m2, "mat2", op)
+    if s1[1] != s2[0]:
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({s1[0]}x{s1[1]} and "
+                           f"{s2[0]}x{s2[1]})")
+    if m1._dtype is not m2._dtype:
+        _same_dtype(m1, m2)
+    if m1._device is not m2._device:
+        _same_device(m1, m2, "mat2", op)
 
 
 def mm(input, mat2):
@@ -168,8 +186,12 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1):
 
 def matmul(input, other):
     """torch.matmul's dispatch: dot, mv, mm, or a folded / batched mm."""
-    _tensors(input, other, "matmul")
+    if not (isinstance(input, Tensor) and isinstance(other, Tensor)):
+        _tensors(input, other, "matmul")
     da, db = input._data.ndim, other._data.ndim
+    if da == 2 and db == 2:  # the common case first
+        _mm_checks(input, other)
+        return MmBackward0.apply(input, other)
     if da == 0 or db == 0:
         raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are {da}D "
                            f"and {db}D")

@@ -8,8 +8,8 @@ import numpy as np
 from .. import dtypes
 from ..function import Function, NotDifferentiable
 from ..tensor import Tensor, _make
-from .common import (FLOAT, check_broadcast, device_of, float_dtype, operand, promote,
-                     scalar)
+from .common import (FLOAT, broadcast_shapes, check_broadcast, device_of, float_dtype,
+                     operand, promote, scalar)
 
 # -- binary arithmetic ---------------------------------------------------------------------
 
@@ -50,7 +50,7 @@ class MulBackward0(Function):
 
     def backward(self, g):
         a, b = self.saved
-        return g * b, g * a
+        return g * b, g * a if self.needs(1) else None
 
 
 class DivBackward0(Function):
@@ -60,7 +60,7 @@ class DivBackward0(Function):
 
     def backward(self, g):
         a, b = self.saved
-        return g / b, -g * a / (b * b)
+        return g / b, -g * a / (b * b) if self.needs(1) else None
 
 
 class PowBackward0(Function):
@@ -73,7 +73,7 @@ class PowBackward0(Function):
 
     def backward(self, g):
         (a,), p = self.saved, self.exponent
-        return g * 0 if p == 0 else g * p * a ** (p - 1)
+        return g * 0 if p == 0 else g * 2 * a if p == 2 else g * p * a ** (p - 1)
 
 
 class PowBackward1(Function):
@@ -154,29 +154,44 @@ def _binary(cls, a, b, floats=False, **params):
     """Run an elementwise binary Function with torch's promotion, device and shape rules.
 
     floats: integer inputs compute in the default float dtype (true division).
+    The two common cases (tensor op tensor of one dtype, float tensor op Python number) take
+    the short path; everything else goes through the general rules.
     """
-    a = operand(a, "input")
-    b = operand(b)
-    dt = promote(a, b)
+    if isinstance(a, Tensor):
+        if isinstance(b, Tensor):
+            dt = a._dtype if a._dtype is b._dtype else dtypes.result_type(a, b)
+            if a._device is not b._device:
+                device_of(a, b)
+            if a._data.shape != b._data.shape:
+                broadcast_shapes(a._data.shape, b._data.shape)
+        elif type(b) is float or type(b) is int:
+            dt = a._dtype
+            if dt.category != FLOAT and (type(b) is float or dt is dtypes.bool_):
+                dt = dtypes.result_type(a, b)
+        else:
+            return _binary(cls, a, operand(b), floats, **params)
+    else:
+        a, b = operand(a, "input"), operand(b)
+        dt = promote(a, b)
+        if not isinstance(a, Tensor):  # number op number: compute as 0-dim tensors
+            a = _make(np.asarray(a, dtype=dt.np))
+        check_broadcast(a, b)
     if floats and dt.category != FLOAT:
         dt = dtypes.get_default_dtype()
-    if isinstance(a, Tensor) and isinstance(b, Tensor) and a._device is not b._device:
-        device_of(a, b)
-    check_broadcast(a, b)
-    if not isinstance(a, Tensor):  # number op number: compute as 0-dim tensors
-        a = _make(np.asarray(a, dtype=dt.np))
     return cls.apply(a, b, _cast=dt, **params)
 
 
 def add(input, other, *, alpha=1, out=None):
-    _no_out(out)
+    if out is not None:
+        _no_out(out)
     if alpha != 1:
         return _binary(AddBackward0, input, other, alpha=alpha)
     return _binary(AddBackward0, input, other)
 
 
 def sub(input, other, *, alpha=1, out=None):
-    _no_out(out)
+    if out is not None:
+        _no_out(out)
     if isinstance(input, Tensor) and input._dtype is dtypes.bool_ or \
             isinstance(other, Tensor) and other._dtype is dtypes.bool_:
         raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. "
@@ -197,21 +212,23 @@ def rsub(input, other, *, alpha=1):
 
 
 def mul(input, other, *, out=None):
-    _no_out(out)
+    if out is not None:
+        _no_out(out)
     return _binary(MulBackward0, input, other)
 
 
 def div(input, other, *, rounding_mode=None, out=None):
-    _no_out(out)
+    if out is not None:
+        _no_out(out)
+    if rounding_mode is None:
+        return _binary(DivBackward0, input, other, floats=True)
     if rounding_mode == "floor":
         return floor_divide(input, other)
     if rounding_mode == "trunc":
         return div(input, other).trunc() if _is_float(input, other) else \
             _int_trunc_div(input, other)
-    if rounding_mode is not None:
-        raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' "
-                           f"but found '{rounding_mode}'")
-    return _binary(DivBackward0, input, other, floats=True)
+    raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' "
+                       f"but found '{rounding_mode}'")
 
 
 def _is_float(a, b):
@@ -246,7 +263,11 @@ def remainder(input, other, *, out=None):
 
 
 def pow(input, exponent, *, out=None):
-    _no_out(out)
+    if out is not None:
+        _no_out(out)
+    if isinstance(input, Tensor) and type(exponent) in (int, float) and \
+            input._dtype.category == FLOAT:  # the common case: float tensor ** number
+        return PowBackward0.apply(input, exponent=exponent)
     if not isinstance(input, Tensor):  # number ** tensor
         exponent = operand(exponent)
         base = scalar(input)

@@ -345,6 +345,12 @@ def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
 
 class LinalgVectorNormBackward0(Function):
     def forward(self, a, p, axes, keepdim):
+        self.p, self.axes, self.keepdim = p, axes, keepdim
+        if p == 2 and axes is None and not keepdim:  # the common ||x||: one dot product
+            flat = a.reshape(-1)
+            out = np.sqrt(np.dot(flat, flat))
+            self.saved = (a, out)
+            return out
         absa = np.abs(a)
         if p == np.inf:
             out = np.max(absa, axis=axes, keepdims=True)
@@ -359,7 +365,6 @@ class LinalgVectorNormBackward0(Function):
         else:
             out = np.sum(absa ** p, axis=axes, keepdims=True) ** (1.0 / p)
         self.saved = (a, out)
-        self.p, self.axes, self.keepdim = p, axes, keepdim
         if keepdim:
             return out
         return np.squeeze(out, axes) if axes is not None else out.reshape(())
@@ -367,6 +372,8 @@ class LinalgVectorNormBackward0(Function):
     def backward(self, g):
         a, out = self.saved
         p = self.p
+        if p == 2 and self.axes is None and not self.keepdim:
+            return g * a / out if out != 0 else np.zeros_like(a)
         if not self.keepdim:
             g = np.expand_dims(g, self.axes) if self.axes is not None else g.reshape(
                 (1,) * a.ndim)
