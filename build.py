@@ -364,6 +364,60 @@ def assemble_runtime(out: Path, packages: list[str], cache: Path) -> Path:
 
 
 # --------------------------------------------------------------------------------------
+# Environment: what the README's two commands set up on a fresh machine
+# --------------------------------------------------------------------------------------
+
+VENV_DIR = REPO_ROOT / ".venv"
+VENV_PYTHON = VENV_DIR / "bin" / "python"
+# Debian packages the browser tests need (Chromium driven by Playwright; chromedriver for tools
+# that use WebDriver). Never `playwright install`: it downloads a browser.
+SYSTEM_PACKAGES = {"chromium": "/usr/bin/chromium", "chromium-driver": "/usr/bin/chromedriver"}
+
+
+def in_project_venv() -> bool:
+    return Path(sys.prefix).resolve() == VENV_DIR.resolve()
+
+
+def ensure_system_packages() -> None:
+    """apt-get install what is missing (as root, or through sudo when there is one)."""
+    missing = [pkg for pkg, path in SYSTEM_PACKAGES.items() if not Path(path).exists()]
+    if not missing:
+        return
+    if os.geteuid() == 0:
+        sudo = []
+    elif shutil.which("sudo"):
+        sudo = ["sudo"]
+    else:
+        raise BuildError(f"missing system packages {missing}: install them with "
+                         f"`apt-get install {' '.join(missing)}` as root")
+    log(f"installing {', '.join(missing)} with apt-get")
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    run_tool(sudo + ["apt-get", "update", "-qq"], "apt-get update")
+    subprocess.run(sudo + ["apt-get", "install", "-y", "-qq", *missing], check=True, env=env)
+
+
+def ensure_venv(extras: Iterable[str]) -> None:
+    """Create .venv and install the project with `extras` (skipped when already done for this
+    pyproject.toml), then re-run the current command inside it. Returns only when already
+    running in the project's venv."""
+    if in_project_venv():
+        return
+    extras = sorted(set(extras))
+    if not VENV_PYTHON.exists():
+        log(f"creating {VENV_DIR.relative_to(REPO_ROOT)}")
+        run_tool([sys.executable, "-m", "venv", str(VENV_DIR)], "python -m venv")
+    stamp = VENV_DIR / ".playground-installed.json"
+    want = {"pyproject": sha256_file(REPO_ROOT / "pyproject.toml"), "extras": extras}
+    have = json.loads(stamp.read_text()) if stamp.exists() else None
+    if have != want:
+        spec = f"{REPO_ROOT}[{','.join(extras)}]" if extras else str(REPO_ROOT)
+        log(f"installing the project and its dependencies ({spec}) into .venv")
+        subprocess.run([str(VENV_PYTHON), "-m", "pip", "install", "-q", "-e", spec], check=True)
+        stamp.write_text(json.dumps(want))
+    os.execv(str(VENV_PYTHON), [str(VENV_PYTHON), *sys.argv])
+
+
+# --------------------------------------------------------------------------------------
 # Command line
 # --------------------------------------------------------------------------------------
 

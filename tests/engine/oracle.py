@@ -93,6 +93,10 @@ def _describe_tensor(t, with_grad: bool = True) -> dict:
     if with_grad and (t.is_leaf or t.retains_grad):
         g = t.grad
         d["grad"] = None if g is None else _describe_tensor(g, with_grad=False)
+        if g is not None:
+            # whether AccumulateGrad stole the incoming buffer or copied into a fresh one is
+            # torch's implementation detail; the grad's version counter shows which
+            del d["grad"]["version"]
     return d
 
 
@@ -196,6 +200,18 @@ class Registry:
 
     def source(self, name: str, text: str, *, web: bool = False):
         self._append(name, textwrap.dedent(text).strip() + "\n", web)
+
+    def snippet(self, name: str, code: str, *, web: bool = False):
+        """A case from a few statements using `torch`; the value of the last line (when it is
+        an expression) is the case's result."""
+        lines = textwrap.dedent(code).strip().splitlines()
+        try:
+            ast.parse(lines[-1].strip(), mode="eval")
+            lines[-1] = "return " + lines[-1].strip()
+        except SyntaxError:
+            pass
+        body = textwrap.indent("\n".join(lines), "    ")
+        self._append(name, f"def {name}(torch):\n{body}\n", web)
 
     def _append(self, name, src, web):
         if any(c["name"] == name for c in self.items):
