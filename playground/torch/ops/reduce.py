@@ -1,4 +1,7 @@
-"""Reductions and normalisations: sum, mean, prod, max/min, std/var, norm, softmax..."""
+"""Reductions and normalisations: sum, mean, prod, max/min, std/var, norm, softmax...
+
+The public names shadow the builtins sum/max/min/all/any inside this module (they are
+torch's names); the module itself only uses numpy's."""
 import collections
 
 import numpy as np
@@ -62,7 +65,7 @@ class MeanBackward0(Function):
         return np.mean(a, dtype=a.dtype)
 
     def backward(self, g):
-        return np.broadcast_to(g / max(int(np.prod(self.shape)), 1), self.shape)
+        return np.broadcast_to(g / (int(np.prod(self.shape)) or 1), self.shape)
 
 
 class MeanBackward1(Function):
@@ -72,7 +75,7 @@ class MeanBackward1(Function):
         return np.mean(a, axis=axes, keepdims=keepdim, dtype=a.dtype)
 
     def backward(self, g):
-        return _expand_back(g / max(self.count, 1), self.shape, self.axes, self.keepdim)
+        return _expand_back(g / (self.count or 1), self.shape, self.axes, self.keepdim)
 
 
 def mean(input, dim=None, keepdim=False, *, dtype=None):

@@ -446,7 +446,7 @@ def cat(tensors, dim=0, *, out=None):
     shape = ref._data.shape
     kept = [t for t in tensors if t._data.shape != (0,) or t is ref]
     for i, t in enumerate(tensors):
-        if t not in kept:
+        if t._data.shape == (0,) and t is not ref:
             continue
         s = t._data.shape
         if len(s) != len(shape):

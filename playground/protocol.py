@@ -1,0 +1,203 @@
+"""The experiments' specs and results: what compute/ accepts and returns, with limits.
+
+Stdlib only: the app (in the browser or under `panel serve`) and the backend server share it.
+A spec is a plain dict; `validate(name, spec)` fills defaults, converts types and enforces
+limits, raising SpecError with a message that names the field, the problem and the fix.
+Results are dicts of numbers, strings and lists; `json_safe` turns non-finite floats into None
+so a result survives JSON (JavaScript's JSON.parse rejects NaN and Infinity).
+"""
+import math
+from dataclasses import dataclass
+
+SURFACES_1D = ("quadratic", "steep quadratic", "double well", "wavy bowl")
+SURFACES_2D = ("ill-conditioned quadratic", "rosenbrock", "himmelblau", "saddle", "seed g(w)")
+OPTIMIZERS = ("sgd", "momentum", "nesterov", "rmsprop", "adagrad", "adam")
+DATASETS = ("circle", "xor", "gauss", "spiral")
+ACTIVATIONS = ("relu", "tanh", "sigmoid")
+DEVICES = ("cpu", "cuda")
+
+
+class SpecError(ValueError):
+    """A spec field is missing, of the wrong type, or outside its limits."""
+
+
+@dataclass(frozen=True)
+class Field:
+    default: object
+    kind: type = float  # float, int, str, bool or tuple (a list of numbers)
+    low: float = None
+    high: float = None
+    choices: tuple = None
+    length: int = None  # for tuples: exact length; for strings: maximum length
+    doc: str = ""
+
+
+# name -> {field: Field}; the single table the app, the URL state and the backend validate by
+EXPERIMENTS = {
+    "descent1d": {
+        "function": Field("quadratic", str, choices=SURFACES_1D, doc="f(x) to minimise"),
+        "lr": Field(0.25, float, 1e-4, 10.0, doc="learning rate"),
+        "steps": Field(15, int, 1, 1000, doc="gradient steps"),
+        "x0": Field(5.0, float, -10.0, 10.0, doc="starting point"),
+    },
+    "descent2d": {
+        "surface": Field("ill-conditioned quadratic", str, choices=SURFACES_2D),
+        "condition": Field(10.0, float, 1.0, 1000.0, doc="condition number (quadratic)"),
+        "optimizers": Field(("sgd", "momentum", "adam"), tuple, doc="optimizers to compare"),
+        "lr": Field(0.05, float, 1e-4, 10.0),
+        "momentum": Field(0.9, float, 0.0, 0.999),
+        "steps": Field(100, int, 1, 5000),
+        "start": Field((-1.5, 1.5), tuple, length=2, doc="starting point (x, y)"),
+        "grid": Field(80, int, 10, 200, doc="contour grid resolution"),
+    },
+    "regression": {
+        "n": Field(50, int, 2, 2000, doc="data points"),
+        "noise": Field(0.1, float, 0.0, 10.0),
+        "beta": Field((-1.0, 2.0), tuple, length=2, doc="true coefficients"),
+        "seed": Field(0, int, 0, 2 ** 31 - 1),
+        "lr": Field(0.1, float, 1e-4, 10.0),
+        "steps": Field(20, int, 1, 5000),
+        "start": Field((1.0, 0.0), tuple, length=2, doc="starting beta"),
+        "grid": Field(60, int, 10, 200),
+    },
+    "training": {
+        "dataset": Field("circle", str, choices=DATASETS),
+        "noise": Field(0.1, float, 0.0, 1.0),
+        "points": Field(200, int, 20, 2000),
+        "test_fraction": Field(0.3, float, 0.1, 0.9),
+        "hidden": Field((8, 8), tuple, doc="hidden layer widths"),
+        "activation": Field("tanh", str, choices=ACTIVATIONS),
+        "lr": Field(0.1, float, 1e-4, 10.0),
+        "optimizer": Field("adam", str, choices=OPTIMIZERS),
+        "steps": Field(200, int, 1, 5000),
+        "seed": Field(0, int, 0, 2 ** 31 - 1),
+        "grid": Field(40, int, 10, 120, doc="decision map resolution"),
+    },
+    "gradcheck": {
+        "seed": Field(0, int, 0, 2 ** 31 - 1),
+        "eps_low": Field(1e-10, float, 1e-15, 1e-1),
+        "eps_high": Field(1e-1, float, 1e-12, 1.0),
+        "points": Field(19, int, 3, 60, doc="eps values on the log-log plot"),
+    },
+    "matmul": {
+        "sizes": Field((64, 128, 256, 512, 1024), tuple, doc="square matrix sizes"),
+        "repeat": Field(3, int, 1, 20),
+        "device": Field("cpu", str, choices=DEVICES),
+        "dtype": Field("float32", str, choices=("float32", "float64")),
+    },
+}
+# beyond the per-field limits: bounds on the total work a spec may ask for
+MAX_HIDDEN_LAYERS = 4
+MAX_HIDDEN_WIDTH = 128
+MAX_MATMUL_SIZE = 4096
+
+
+def validate(name, spec=None):
+    """The spec with defaults filled in and every field checked; raises SpecError."""
+    if name not in EXPERIMENTS:
+        raise SpecError(f"unknown experiment '{name}': choose one of "
+                        f"{', '.join(sorted(EXPERIMENTS))}")
+    fields = EXPERIMENTS[name]
+    spec = dict(spec or {})
+    unknown = sorted(set(spec) - set(fields))
+    if unknown:
+        raise SpecError(f"{name}: unknown field(s) {', '.join(unknown)}; the fields are "
+                        f"{', '.join(fields)}")
+    out = {key: _check(name, key, f, spec.get(key, f.default)) for key, f in fields.items()}
+    _check_totals(name, out)
+    return out
+
+
+def _check(exp, key, f, value):
+    where = f"{exp}.{key}"
+    if f.kind is tuple:
+        return _check_tuple(where, f, value)
+    if f.kind is bool:
+        if not isinstance(value, bool):
+            raise SpecError(f"{where} must be true or false (got {value!r})")
+        return value
+    if f.kind is str:
+        if not isinstance(value, str):
+            raise SpecError(f"{where} must be text (got {value!r})")
+        if f.choices and value not in f.choices:
+            raise SpecError(f"{where} must be one of {', '.join(f.choices)} (got '{value}')")
+        return value
+    return _check_number(where, f, value)
+
+
+def _check_number(where, f, value):
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        try:
+            value = float(value) if f.kind is float else int(str(value).strip())
+        except (TypeError, ValueError):
+            raise SpecError(f"{where} must be a {'number' if f.kind is float else 'whole number'}"
+                            f" (got {value!r})") from None
+    if f.kind is int:
+        if isinstance(value, float) and not value.is_integer():
+            raise SpecError(f"{where} must be a whole number (got {value})")
+        value = int(value)
+    else:
+        value = float(value)
+        if not math.isfinite(value):
+            raise SpecError(f"{where} must be a finite number (got {value}); pick a value "
+                            f"between {f.low:g} and {f.high:g}")
+    if (f.low is not None and value < f.low) or (f.high is not None and value > f.high):
+        raise SpecError(f"{where} must be between {f.low:g} and {f.high:g} (got {value:g})")
+    return value
+
+
+def _check_tuple(where, f, value):
+    if not isinstance(value, (list, tuple)):
+        raise SpecError(f"{where} must be a list (got {value!r})")
+    if f.length is not None and len(value) != f.length:
+        raise SpecError(f"{where} must have {f.length} entries (got {len(value)})")
+    items = []
+    for v in value:
+        if isinstance(f.default[0] if f.default else 0.0, str):
+            if not isinstance(v, str):
+                raise SpecError(f"{where} entries must be text (got {v!r})")
+        elif isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+            raise SpecError(f"{where} entries must be finite numbers (got {v!r})")
+        items.append(v)
+    return tuple(items)
+
+
+def _check_totals(name, spec):
+    if name == "descent2d":
+        bad = [o for o in spec["optimizers"] if o not in OPTIMIZERS]
+        if bad or not spec["optimizers"]:
+            raise SpecError(f"descent2d.optimizers must be one or more of {', '.join(OPTIMIZERS)}"
+                            f" (got {', '.join(bad) or 'none'})")
+        for v in spec["start"]:
+            if abs(v) > 10:
+                raise SpecError(f"descent2d.start must lie within [-10, 10] (got {v:g})")
+    if name == "training":
+        hidden = spec["hidden"]
+        if len(hidden) > MAX_HIDDEN_LAYERS or any(int(h) != h or not 1 <= h <= MAX_HIDDEN_WIDTH
+                                                  for h in hidden):
+            raise SpecError(f"training.hidden must be at most {MAX_HIDDEN_LAYERS} layers of 1 to "
+                            f"{MAX_HIDDEN_WIDTH} units (got {list(hidden)})")
+        spec["hidden"] = tuple(int(h) for h in hidden)
+    if name == "matmul":
+        sizes = spec["sizes"]
+        if not sizes or any(int(s) != s or not 1 <= s <= MAX_MATMUL_SIZE for s in sizes):
+            raise SpecError(f"matmul.sizes must be whole numbers from 1 to {MAX_MATMUL_SIZE} "
+                            f"(got {list(sizes)})")
+        spec["sizes"] = tuple(int(s) for s in sizes)
+    if name in ("regression",):
+        for key in ("beta", "start"):
+            if any(abs(v) > 100 for v in spec[key]):
+                raise SpecError(f"regression.{key} entries must lie within [-100, 100]")
+    if name == "gradcheck" and spec["eps_low"] >= spec["eps_high"]:
+        raise SpecError("gradcheck.eps_low must be smaller than gradcheck.eps_high")
+
+
+def json_safe(value):
+    """A result with every non-finite float replaced by None (JSON has no NaN/Infinity)."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_safe(v) for v in value]
+    return value
