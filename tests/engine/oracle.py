@@ -17,7 +17,11 @@ entry point; `np` and `math` are available to it), calls it with the module, and
 shape, device, stride, contiguity, version counter, requires_grad, is_leaf, grad_fn name, the
 graph below it as `next_functions` names and output numbers, .grad of leaves, repr), or of the
 exception raised (type and message), plus the warnings the case emitted. `compare(expected, got)`
-lists the differences, with tolerances scaled to the dtype.
+lists the differences, with tolerances scaled to the dtype (exact for ints and bools; the repr
+is compared exactly, so -0. vs 0. or a last printed digit shows there). A leaf's .grad is
+described like any tensor except for its version counter (an AccumulateGrad detail). Cases are
+collected per test module in a `Registry`; `web=True` marks the ones that also run in Pyodide
+and `ignore=(...)` names description keys a case does not compare (each use says why).
 
 This module imports only numpy and the standard library at the top, so the same file runs
 inside Pyodide (tests/pyodide/engine_cases_driver.py). The host-only helpers at the end
@@ -192,16 +196,18 @@ class Registry:
         self.group = group
         self.items: list[dict] = []
 
-    def add(self, fn=None, *, web: bool = False):
+    def add(self, fn=None, *, web: bool = False, ignore=()):
+        """Register a case function. web: also run it in Pyodide; ignore: keys of tensor
+        descriptions not compared for this case (each use says why)."""
         def register(f):
-            self._append(f.__name__, source_of(f), web)
+            self._append(f.__name__, source_of(f), web, ignore)
             return f
         return register(fn) if fn is not None else register
 
-    def source(self, name: str, text: str, *, web: bool = False):
-        self._append(name, textwrap.dedent(text).strip() + "\n", web)
+    def source(self, name: str, text: str, *, web: bool = False, ignore=()):
+        self._append(name, textwrap.dedent(text).strip() + "\n", web, ignore)
 
-    def snippet(self, name: str, code: str, *, web: bool = False):
+    def snippet(self, name: str, code: str, *, web: bool = False, ignore=()):
         """A case from a few statements using `torch`; the value of the last line (when it is
         an expression) is the case's result."""
         lines = textwrap.dedent(code).strip().splitlines()
@@ -211,12 +217,13 @@ class Registry:
         except SyntaxError:
             pass
         body = textwrap.indent("\n".join(lines), "    ")
-        self._append(name, f"def {name}(torch):\n{body}\n", web)
+        self._append(name, f"def {name}(torch):\n{body}\n", web, ignore)
 
-    def _append(self, name, src, web):
+    def _append(self, name, src, web, ignore=()):
         if any(c["name"] == name for c in self.items):
             raise ValueError(f"duplicate case name {name!r} in {self.group}")
-        self.items.append({"name": name, "group": self.group, "source": src, "web": web})
+        self.items.append({"name": name, "group": self.group, "source": src, "web": web,
+                           "ignore": list(ignore)})
 
     def params(self):
         """For pytest.mark.parametrize: the case dicts (ids via `ids`)."""
@@ -259,8 +266,12 @@ def _values_differ(dtype, expected, got):
     return None
 
 
-def compare(expected, got, path: str = "") -> list[str]:
-    """The differences between two describe()/run_case() results (empty when they agree)."""
+def compare(expected, got, path: str = "", ignore=()) -> list[str]:
+    """The differences between two describe()/run_case() results (empty when they agree).
+
+    ignore: keys of tensor descriptions not to compare (e.g. "version")."""
+    if ignore:
+        expected, got = drop_keys(expected, set(ignore)), drop_keys(got, set(ignore))
     where = path or "<result>"
     if isinstance(expected, dict) and isinstance(got, dict):
         if "kind" in expected and "kind" in got and expected["kind"] != got["kind"]:
@@ -311,13 +322,23 @@ def compare(expected, got, path: str = "") -> list[str]:
     return []
 
 
+def drop_keys(d, keys):
+    """A describe() result without the given keys of its tensor descriptions."""
+    if isinstance(d, dict):
+        return {k: drop_keys(v, keys) for k, v in d.items()
+                if not (k in keys and d.get("kind") == "tensor")}
+    if isinstance(d, list):
+        return [drop_keys(v, keys) for v in d]
+    return d
+
+
 def summary(d) -> str:
     """One line for a described value (used when torch and the engine disagree on its kind)."""
     kind = d.get("kind")
     if kind in ("error", "describe-error"):
         return f"{kind} {d['type']}: {d['message']}"
     if kind == "tensor":
-        return d["repr"]
+        return d.get("repr") or f"tensor {d['dtype']} {d['shape']} {_short(d['values'])}"
     if kind == "seq":
         return f"{d['type']} of {len(d['items'])}: " + _short([summary(i) for i in d["items"]])
     if kind == "py":
@@ -347,7 +368,7 @@ def torch_modules():
     return torch, ptorch
 
 
-def check_source(name: str, source: str, *, expect_error: bool = False) -> dict:
+def check_source(name: str, source: str, *, expect_error: bool = False, ignore=()) -> dict:
     """Run a case through both and fail (AssertionError) with every difference.
 
     expect_error: the case is about an exception, so torch must raise one (else the case
@@ -358,13 +379,14 @@ def check_source(name: str, source: str, *, expect_error: bool = False) -> dict:
         assert expected["result"]["kind"] == "error", (
             f"case {name!r} is meant to raise, but torch returned {summary(expected['result'])}")
     got = run_case(source, ptorch, name)
-    diffs = compare(expected, got)
+    diffs = compare(expected, got, ignore=ignore)
     assert not diffs, report(name, diffs, source)
     return expected
 
 
 def check_case(case: dict, *, expect_error: bool = False) -> dict:
-    return check_source(case["name"], case["source"], expect_error=expect_error)
+    return check_source(case["name"], case["source"], expect_error=expect_error,
+                        ignore=case.get("ignore", ()))
 
 
 def run_callable(fn, torch_module, *args, **kwargs) -> dict:
@@ -395,16 +417,7 @@ def check_callable(fn, *args, name: str | None = None, ignore=(), **kwargs) -> N
     torch, ptorch = torch_modules()
     expected = run_callable(fn, torch, *args, **kwargs)
     got = run_callable(fn, ptorch, *args, **kwargs)
-    if ignore:
-        expected, got = _drop(expected, set(ignore)), _drop(got, set(ignore))
-    diffs = compare(expected, got)
+    diffs = compare(expected, got, ignore=ignore)
     assert not diffs, report(name or getattr(fn, "__name__", "callable"), diffs)
 
 
-def _drop(d, keys):
-    if isinstance(d, dict):
-        return {k: _drop(v, keys) for k, v in d.items()
-                if not (k in keys and d.get("kind") == "tensor")}
-    if isinstance(d, list):
-        return [_drop(v, keys) for v in d]
-    return d

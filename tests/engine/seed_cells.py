@@ -32,6 +32,12 @@ code); line magics (``%matplotlib inline``) do nothing, a cell magic (``%%time``
 cell body and its own output is not produced.  The torchvision/CIFAR download cell is not run
 (offline, and not a torch lesson); cells that then use ``cifar`` fail alike in both backends.
 
+matplotlib is not installed here (and is not to be).  003's first cell imports it before
+``import torch``, so a failing import would leave the whole notebook without torch, every
+cell failing alike with NameError and nothing tested.  So when matplotlib cannot be imported,
+an empty stand-in module answers ``import matplotlib.pyplot as plt`` in both backends alike;
+no cell that reaches a plotting call gets that far (they fail first on ``torchvision``).
+
 Backends: ``torch`` is real torch as installed; ``engine`` calls
 ``playground.install_as_torch()`` first, so the notebook's own ``import torch`` gets the
 engine.  Before the first cell both seed torch (``torch.manual_seed``) and numpy
@@ -47,6 +53,7 @@ import json
 import re
 import signal
 import sys
+import types
 import warnings
 from pathlib import Path
 
@@ -253,8 +260,18 @@ def _fill_empty_with_noise(torch, seed):
     torch.Tensor.__new__ = noisy_tensor_new
 
 
+def _stand_in_for_matplotlib():
+    try:
+        import matplotlib.pyplot  # noqa: F401
+    except ImportError:
+        mpl = types.ModuleType("matplotlib")
+        mpl.pyplot = types.ModuleType("matplotlib.pyplot")
+        sys.modules["matplotlib"], sys.modules["matplotlib.pyplot"] = mpl, mpl.pyplot
+
+
 def run_notebook(name: str, backend: str, seed: int) -> list[dict]:
     import numpy as np
+    _stand_in_for_matplotlib()
     if backend == "engine":
         import playground
         playground.install_as_torch()

@@ -150,6 +150,7 @@ ERRORS = {
     "chunk_zero": "torch.zeros(3).chunk(0)",
     "split_sizes_mismatch": "torch.zeros(3).split([1, 1])",
     "max_of_empty": "torch.max(torch.zeros(0))",
+    "norm_three_dims": "torch.ones(2, 2, 2).norm(dim=(0, 1, 2))",
     "clamp_without_bounds": "torch.ones(2).clamp()",
     "div_bad_rounding_mode": "torch.div(torch.ones(2), 2, rounding_mode='round')",
     # -- indexing ----------------------------------------------------------------------------
@@ -162,7 +163,6 @@ ERRORS = {
     "index_zero_dim": "torch.tensor(1.0)[0]",
     "index_float_tensor": "torch.arange(3)[torch.tensor([0.0, 1.0])]",
     "index_float": "torch.arange(3)[1.0]",
-    "index_two_ellipses": "torch.ones(2, 2)[..., 0, ...]",
     "index_negative_step": "torch.arange(5)[::-1]",
     "index_zero_step": "torch.arange(5)[::0]",
     "mask_shape_mismatch": "torch.arange(3)[torch.tensor([True, False])]",

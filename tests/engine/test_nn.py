@@ -18,7 +18,6 @@ import torch
 
 import playground.torch as pt
 
-BACKENDS = {"torch": torch, "engine": pt}
 TENSOR_TYPES = (torch.Tensor, pt.Tensor)
 
 
@@ -225,6 +224,34 @@ def test_train_eval_flags():
     check_both(scenario)
 
 
+def test_apply_visits_children_first():
+    def scenario(T):
+        net = make_net(T)
+        seen = []
+
+        def init(m):
+            seen.append(type(m).__name__)
+            if isinstance(m, T.nn.Linear):
+                T.nn.init.constant_(m.weight, 0.5)
+        assert net.apply(init) is net
+        return seen, [p for n, p in net.named_parameters() if n.endswith("weight")]
+    check_both(scenario)
+
+
+def test_dropout_train_and_eval():
+    def scenario(T):
+        T.manual_seed(0)
+        drop = T.nn.Dropout(0.25)
+        x = T.ones(200, 500)
+        y = drop(x)
+        values = sorted(set(np.round(array(y), 5).ravel().tolist()))
+        zero_fraction = round(float((y == 0).float().mean()), 1)
+        drop.eval()
+        return values, zero_fraction, drop(x) is x or bool((drop(x) == x).all()), \
+            T.nn.functional.dropout(x, 0.25, training=False) is x
+    check_both(scenario)
+
+
 def test_train_mode_must_be_bool():
     check_both(lambda T: T.nn.Linear(2, 2).train("yes"), expect="error")
 
@@ -297,6 +324,26 @@ def test_parameter_repr():
                 p.is_leaf, p.requires_grad, isinstance(p, T.Tensor), type(p).__name__,
                 repr(T.nn.Parameter(T.tensor([1.0, 2.0], dtype=T.float64))))
     check_both(scenario)
+
+
+TYPE_CASES = {
+    "Tensor": lambda T: T.ones(1),
+    "Parameter": lambda T: T.nn.Parameter(T.ones(1)),
+    "Module": lambda T: T.nn.Module(),
+    "Linear": lambda T: T.nn.Linear(1, 1),
+    "Sequential": lambda T: T.nn.Sequential(),
+    "ReLU": lambda T: T.nn.ReLU(),
+    "Softmax": lambda T: T.nn.Softmax(dim=0),
+    "MSELoss": lambda T: T.nn.MSELoss(),
+    "CrossEntropyLoss": lambda T: T.nn.CrossEntropyLoss(),
+    "grad_fn": lambda T: (T.ones(1, requires_grad=True) * 2).grad_fn,
+}
+
+
+@pytest.mark.parametrize("case", list(TYPE_CASES))
+def test_type_repr(case):
+    """print(type(x)) in a lesson shows torch's module path."""
+    check_both(lambda T: repr(type(TYPE_CASES[case](T))))
 
 
 def test_state_dict():
@@ -391,6 +438,14 @@ def test_linear_shapes_and_grad_fn(shape, bias):
 
 def test_linear_wrong_input_size():
     check_both(lambda T: T.nn.Linear(4, 3)(T.ones(2, 5)), expect="error")
+
+
+def test_linear_dtype_mismatch():
+    check_both(lambda T: T.nn.Linear(4, 3)(T.ones(2, 4, dtype=T.float64)), expect="error")
+
+
+def test_linear_integer_input():
+    check_both(lambda T: T.nn.Linear(2, 1)(T.tensor([[1, 2]])), expect="error")
 
 
 def test_linear_attributes():

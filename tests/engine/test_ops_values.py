@@ -175,9 +175,9 @@ def empty_shape_and_dtype(torch):
 
 @add(web=True)
 def zeros_and_ones(torch):
-    return (torch.zeros(2, 3), torch.zeros((2, 1)), torch.zeros([2]), torch.ones(2, dtype=torch.int64),
-            torch.ones(2, dtype=torch.bool), torch.zeros(0, 3), torch.ones(()),
-            torch.zeros(torch.Size([1, 2])))
+    return (torch.zeros(2, 3), torch.zeros((2, 1)), torch.zeros([2]),
+            torch.ones(2, dtype=torch.int64), torch.ones(2, dtype=torch.bool), torch.zeros(0, 3),
+            torch.ones(()), torch.zeros(torch.Size([1, 2])))
 
 
 @add
@@ -297,7 +297,13 @@ def data_attribute(torch):
 @add
 def transpose_property(torch):
     m = torch.tensor([[1, 2, 3], [4, 5, 6]])
-    return m.T, torch.tensor(3.0).T, m.T.is_contiguous(), m.T.stride()
+    return m.T, m.T.is_contiguous(), m.T.stride(), m.T._base is m
+
+
+@add
+def softmax_implicit_dim_warns(torch):
+    F = torch.nn.functional
+    return F.softmax(torch.tensor([1.0, 2.0])), F.log_softmax(torch.tensor([[1.0, 2.0]]))
 
 
 @add
@@ -369,7 +375,8 @@ def promote_dimension_categories(torch):
 def promote_with_default_dtype_float64(torch):
     torch.set_default_dtype(torch.float64)
     return (torch.tensor([1, 2]) + 1.5, torch.tensor([1.5]), torch.arange(0.0, 2.0),
-            torch.zeros(2), torch.tensor([1, 2]) / 2, torch.tensor([1.0], dtype=torch.float32) + 1.5,
+            torch.zeros(2), torch.tensor([1, 2]) / 2,
+            torch.tensor([1.0], dtype=torch.float32) + 1.5,
             torch.get_default_dtype())
 
 
@@ -763,7 +770,8 @@ def transposes_and_permute(torch):
     x = torch.arange(24.0).reshape(2, 3, 4)
     m = torch.arange(6.0).reshape(2, 3)
     return (m.t(), torch.t(m), torch.tensor([1.0, 2.0]).t(), x.transpose(0, 1),
-            x.transpose(-1, -2), x.permute(2, 0, 1), x.permute((1, 2, 0)), torch.permute(x, (0, 2, 1)),
+            x.transpose(-1, -2), x.permute(2, 0, 1), x.permute((1, 2, 0)),
+            torch.permute(x, (0, 2, 1)),
             x.permute(2, 0, 1).is_contiguous(), x.swapaxes(0, 2).stride(), m.mT)
 
 
@@ -829,7 +837,8 @@ def empty_and_out_of_range_slices(torch):
 @add(web=True)
 def integer_array_indexing(torch):
     x = torch.arange(12.0).reshape(3, 4)
-    return (x[[0, 2]], x[torch.tensor([0, 2])], x[[0, 1], [1, 2]], x[torch.tensor([[0, 1], [1, 0]])],
+    return (x[[0, 2]], x[torch.tensor([0, 2])], x[[0, 1], [1, 2]],
+            x[torch.tensor([[0, 1], [1, 0]])],
             x[torch.tensor([-1])], x[:, [3, 0]], x[[2, 2, 0]], x[1, [0, 0]],
             x[torch.tensor(1)], x[np.array([0, 1])])
 
@@ -845,9 +854,9 @@ def mixed_advanced_indexing_shapes(torch):
 @add(web=True)
 def boolean_indexing(torch):
     x = torch.tensor([[1.0, -2.0, 3.0], [-4.0, 5.0, -6.0]])
+    mask2d = torch.tensor([[True, False, True], [False, False, True]])
     return (x[x > 0], x[torch.tensor([True, False])], x[:, torch.tensor([True, False, True])],
-            x[[True, False]], x[x > 100], x[(x > 0) & (x < 4)], x[torch.tensor([[True, False, True],
-                                                                               [False, False, True]])])
+            x[[True, False]], x[x > 100], x[(x > 0) & (x < 4)], x[mask2d])
 
 
 @add
@@ -961,7 +970,8 @@ def logical_ops(torch):
     b = torch.tensor([True, True, False])
     i = torch.tensor([1, 0, 2])
     return (a & b, a | b, a ^ b, ~a, torch.logical_and(i, a), torch.logical_not(i), i & 3, ~i,
-            torch.logical_or(a, b), (i > 0).any(), (i > 0).all(), torch.isnan(torch.tensor([float("nan"), 1.0])))
+            torch.logical_or(a, b), (i > 0).any(), (i > 0).all(),
+            torch.isnan(torch.tensor([float("nan"), 1.0])))
 
 
 @add(web=True)
@@ -1184,3 +1194,33 @@ def reprs_under_default_float64(torch):
 @pytest.mark.parametrize("case", cases.params(), ids=cases.ids())
 def test_same_as_torch(case):
     check_case(case)
+
+
+# torch warns about x.T on tensors that are not 2-D only once per process (TORCH_WARN_ONCE), so
+# the comparison runs the same script in a fresh process for each engine
+T_WARNINGS = """
+import json, sys, warnings
+import numpy as np
+torch = __import__(sys.argv[1], fromlist=["tensor"])
+out = []
+for make in ("torch.tensor(3.0)", "torch.tensor([1.0, 2.0])", "torch.zeros(2, 3, 4)",
+             "torch.tensor(4.0)", "torch.tensor([3.0])", "torch.zeros(2, 3)"):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        shape = list(eval(make).T.shape)
+    out.append([make, shape, [[w.category.__name__, str(w.message)] for w in caught]])
+print(json.dumps(out))
+"""
+
+
+def test_transpose_property_warnings_once_per_process():
+    import json
+    import re
+    import subprocess
+    import sys
+
+    def run(module):
+        proc = subprocess.run([sys.executable, "-c", T_WARNINGS, module], capture_output=True,
+                              text=True, check=True)
+        return json.loads(re.sub(r"\(Triggered internally at [^)]*\)", "(...)", proc.stdout))
+    assert run("playground.torch") == run("torch")

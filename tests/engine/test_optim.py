@@ -104,6 +104,11 @@ def test_repr(name):
     check_both(scenario)
 
 
+@pytest.mark.parametrize("cls", ["SGD", "Adam", "AdamW", "RMSprop", "Adagrad"])
+def test_type_repr(cls):
+    check_both(lambda T: repr(type(getattr(T.optim, cls)(_problem(T, "float32")[0]))))
+
+
 @pytest.mark.parametrize("name", ["sgd_momentum", "adam", "rmsprop_centered", "adagrad"])
 def test_state_dict(name):
     def scenario(T):
@@ -120,7 +125,6 @@ def test_load_state_dict_continues_the_same(name):
         opt, params, _, _ = _train(T, name, "float64", steps=5)
         fresh = getattr(T.optim, cls)(params, **kwargs)
         fresh.load_state_dict(opt.state_dict())
-        _, loss_fn = _problem(T, "float64")  # same data; the loss of `params` below
         out = []
         for _ in range(5):
             fresh.zero_grad()
@@ -301,8 +305,19 @@ def test_w3_loop_state_after_training():
         opt = T.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
         for _ in range(5):
             opt.zero_grad()
-            model(T.tensor(X)).pow(2).mean().backward()
+            T.nn.MSELoss()(model(T.tensor(X)), T.zeros(16, 1)).backward()
             opt.step()
         params = list(model.parameters())
         out.append((_state(opt, params), [p.grad for p in params]))
     assert_same(out[1], out[0], rtol=1e-4, atol=1e-6)
+
+
+def test_state_container():
+    def scenario(T):
+        w = T.tensor([1.0, -2.0], requires_grad=True)
+        opt = T.optim.SGD([w], lr=0.1, momentum=0.9)
+        before = (type(opt.state).__name__, repr(opt.state), repr(opt.state_dict()))
+        (w ** 2).sum().backward()
+        opt.step()
+        return before, type(opt.state).__name__, repr(opt.state), repr(opt.state_dict())
+    check_both(scenario)

@@ -12,6 +12,9 @@ Every other line must be exactly what torch prints, as must each cell's exceptio
 (``Type: message``) and warnings, unless those too differ between the two torch runs.  If a
 cell prints a different number of lines in the two torch runs, all its lines are random.
 
+To see which lines were classified random (torch's line and the engine's, per notebook):
+``.venv/bin/python tests/engine/test_seeds.py``.
+
 One normalisation: the engine's ``torch.__version__`` is ``2.13.0+playground`` where the
 installed torch's is ``2.13.0+cpu``; the engine's output has exactly that string replaced.
 """
@@ -234,7 +237,8 @@ def test_parse_fenced_style():
     assert cells[0].code == "import torch\ntorch.__version__"
     assert cells[-1].code.splitlines()[0] == "%%time"
     # 003 ends with an empty code cell, left out
-    assert parse_notebook("003_a21cd7c50c7b55a0.txt")[-1].first_line == "# Manually zero the gradients"
+    last = parse_notebook("003_a21cd7c50c7b55a0.txt")[-1]
+    assert last.first_line == "# Manually zero the gradients"
 
 
 def test_magics():
@@ -310,7 +314,7 @@ def compare_cell(a: dict, b: dict, eng: dict):
         problems.append("stdout differs:\n" + "\n".join(diff))
     for key in ("exception", "warnings"):
         if a[key] == b[key] and eng[key] != a[key]:
-            problems.append(f"{key}: torch {a[key]!r}\n{' ' * (len(key) - 3)}engine {eng[key]!r}")
+            problems.append(f"{key} differs:\n  torch  {a[key]!r}\n  engine {eng[key]!r}")
     return problems, random_idx
 
 
@@ -319,13 +323,42 @@ def test_seed_notebook(name, notebook_runs):
     run_a, run_b, engine = notebook_runs(name)
     cells = parse_notebook(name)
     assert len(run_a) == len(run_b) == len(engine) == len(cells)
-    report = []
+    # the comparison is not vacuous: torch got imported, and lines are compared
+    assert not any("name 'torch' is not defined" in (a["exception"] or "") for a in run_a)
+    printed = sum(len(a["stdout"]) for a in run_a)
+    report, random_lines = [], 0
     for cell, a, b, e in zip(cells, run_a, run_b, engine):
         if a["skipped"]:
             continue
-        problems, _ = compare_cell(a, b, e)
+        problems, random_idx = compare_cell(a, b, e)
+        random_lines += len(random_idx)
         if problems:
             report.append(f"--- {name} cell {cell.index} (line {cell.lineno}): "
                           f"{cell.first_line}\n" + "\n".join(problems))
+    assert printed - random_lines >= 10, f"{name}: only {printed - random_lines} lines compared"
     assert not report, f"{len(report)} cell(s) of {name} differ from torch:\n\n" + \
         "\n\n".join(report)
+
+
+if __name__ == "__main__":  # the random-line classification, for a person to check
+    import tempfile
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in NOTEBOOKS:
+            runs = []
+            for backend, seed in [("torch", s) for s in ORACLE_SEEDS] + [("engine", ENGINE_SEED)]:
+                out = Path(tmp) / f"{name}.{backend}.{seed}.json"
+                subprocess.run([sys.executable, str(RUNNER), name, backend, str(seed), str(out)],
+                               cwd=tmp, check=True, timeout=RUN_TIMEOUT_S)
+                runs.append(json.loads(out.read_text()))
+            lines, printed, random_count = [], 0, 0
+            for cell, a, b, e in zip(parse_notebook(name), *runs):
+                _, random_idx = compare_cell(a, b, e)
+                printed += len(a["stdout"])
+                random_count += len(random_idx)
+                for i in sorted(random_idx):
+                    lines.append(f"  cell {cell.index} line {i}\n    torch  {a['stdout'][i]!r}\n"
+                                 f"    engine {e['stdout'][i] if i < len(e['stdout']) else None!r}")
+                if a["exception"] != b["exception"] or a["warnings"] != b["warnings"]:
+                    lines.append(f"  cell {cell.index}: exception/warnings random")
+            print(f"{name}: {random_count} of {printed} printed lines random")
+            print("\n".join(lines))
