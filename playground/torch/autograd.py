@@ -5,6 +5,7 @@ once every node that feeds it a gradient has run, gradients arriving at one node
 and AccumulateGrad adds the result into a leaf's .grad. Each node's `_run_backward` reduces
 broadcast gradients and frees saved values unless retain_graph is set.
 """
+import heapq
 import itertools
 
 import numpy as np
@@ -73,9 +74,13 @@ def _execute(roots, retain_graph, capture=None, accumulate=True):
         if buf is None:
             buf = buffers[node] = [None] * node.n_outputs
         buf[nr] = g if buf[nr] is None else buf[nr] + g
-    ready = [n for n, d in deps.items() if d == 0]
+    # a heap ordered like torch's ready queue: later-created nodes first, AccumulateGrad at once
+    # (the order gradients are summed in decides the last bits, so it is torch's order)
+    tie = itertools.count()
+    ready = [(-n._seq, next(tie), n) for n, d in deps.items() if d == 0]
+    heapq.heapify(ready)
     while ready:
-        node = ready.pop()
+        node = heapq.heappop(ready)[2]
         grads = buffers.pop(node, None)
         if capture is not None and grads is not None:
             _capture(capture, node, grads)
@@ -102,7 +107,7 @@ def _execute(roots, retain_graph, capture=None, accumulate=True):
             d = deps[child] - 1
             deps[child] = d
             if not d:
-                ready.append(child)
+                heapq.heappush(ready, (-child._seq, next(tie), child))
 
 
 _NOTHING = itertools.repeat(None)

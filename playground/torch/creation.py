@@ -38,6 +38,8 @@ def size_of(args, name="size"):
     shape = tuple(int(s) for s in args)
     for s in shape:
         if s < 0:
+            if name == "zeros":  # torch's zeros checks sizes itself, with its own words
+                raise RuntimeError("zeros: Dimension size must be non-negative.")
             raise RuntimeError(f"Trying to create tensor with negative dimension {s}: "
                                f"{list(shape)}")
     return shape
@@ -276,7 +278,7 @@ def arange(start, end=None, step=1, *, out=None, dtype=None, layout=None, device
     if step == 0:
         raise RuntimeError("step must be nonzero")
     if (end - start) / step < 0:
-        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
+        raise RuntimeError("upper bound and lower bound inconsistent with step sign")
     if dtype is None:
         any_float = any(isinstance(v, float) for v in (start, end, step))
         dtype = dtypes.get_default_dtype() if any_float else dtypes.int64

@@ -16,6 +16,7 @@ class device:
     """torch.device('cpu'), torch.device('cuda:0'), torch.device('cuda', 0)."""
 
     __slots__ = ("type", "index")
+    __module__ = "torch"
 
     def __init__(self, type, index=None):
         if isinstance(type, device):
@@ -45,11 +46,7 @@ class device:
         return self.type if self.index is None else f"{self.type}:{self.index}"
 
     def __eq__(self, other):
-        if isinstance(other, str):
-            try:
-                other = device(other)
-            except RuntimeError:
-                return False
+        # torch.device('cpu') == 'cpu' is False in torch: only devices compare equal
         return isinstance(other, device) and (self.type, self.index) == (other.type, other.index)
 
     def __hash__(self):

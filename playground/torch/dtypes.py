@@ -14,6 +14,7 @@ class dtype:
 
     __slots__ = ("name", "np", "category", "itemsize", "is_floating_point", "is_signed",
                  "is_complex", "_legacy")
+    __module__ = "torch"
 
     def __init__(self, name, np_dtype, category, legacy):
         self.name = name

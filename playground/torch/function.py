@@ -17,6 +17,7 @@ nodes (`next_functions`), noting the versions of saved tensors, and wrapping the
 The backward engine (autograd.py) reduces broadcast gradients and casts them to each input's
 dtype, so no backward formula has to.
 """
+import itertools
 import weakref
 
 import numpy as np
@@ -43,11 +44,19 @@ class Node:
     __slots__ = ("next_functions", "__weakref__")
     n_outputs = 1
 
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls.__module__ = "builtins"  # torch's nodes are C types: type(fn) is <class 'MulBackward0'>
+
     def name(self):
         return type(self).__name__
 
+    def type_name(self):
+        """The name torch shows in `grad_fn=<...>` (the class name, not name())."""
+        return type(self).__name__
+
     def __repr__(self):
-        return f"<{type(self).__name__} object at {id(self):#x}>"
+        return f"<{self.type_name()} object at {id(self):#x}>"
 
     @property
     def metadata(self):
@@ -62,6 +71,7 @@ class Function(Node):
 
     # no __slots__ here: subclasses keep what their backward needs as plain attributes
     multi_output = False  # True: backward takes a list with one gradient (or None) per output
+    _seq = 0  # creation order: the engine runs later nodes first, as torch's does
     _retained_map = None  # output number -> weakref of a tensor that called retain_grad()
     saved = ()
     _versions = ()
@@ -74,6 +84,8 @@ class Function(Node):
 
         _cast: the dtype all tensor inputs are converted to before computing (the op's
         promoted dtype); params: non-differentiable arguments passed to forward as they are.
+        Before forward runs, `node._meta` says which inputs need a gradient, so forward can
+        save only what those gradients need (`self.needs(i)`).
         """
         grad_mode = GradMode.enabled
         arrays, edges, meta = [], [], []
@@ -95,11 +107,13 @@ class Function(Node):
                     else:
                         meta.append((x._data.shape, x._dtype.np))
                         record = True
+                    continue
             else:
                 arrays.append(x)
-                edges.append(_NO_EDGE)
-                meta.append(None)
+            edges.append(_NO_EDGE)
+            meta.append(None)
         node = _new(cls)
+        node._meta = tuple(meta)
         out = node.forward(*arrays, **params)
         if type(out) is tuple:  # a multi-output op (unbind, split) sets node.n_outputs
             outs = result = tuple(_make(o, dev) for o in out)
@@ -108,7 +122,7 @@ class Function(Node):
             outs = (result,)
         if record:
             node.next_functions = tuple(edges)
-            node._meta = tuple(meta)
+            node._seq = next(_sequence)
             if node.saved:
                 node._versions = _saved_versions(node.saved, inputs, arrays, outs)
             for i, o in enumerate(outs):
@@ -162,20 +176,21 @@ class AccumulateGrad(Node):
 
     __slots__ = ("variable",)
     next_functions = ()
+    _seq = float("inf")  # as in torch: accumulate as soon as a leaf's gradient is complete
 
     def name(self):
         return "torch::autograd::AccumulateGrad"
-
-    def __repr__(self):
-        return f"<AccumulateGrad object at {id(self):#x}>"
 
     def accumulate(self, g):
         v = self.variable
         if g.shape != v._data.shape:
             g = sum_to(g, v._data.shape)
         if v._grad is None:
-            # a copy: the same gradient array may also flow to other leaves
-            v._grad = _make(np.array(g, dtype=v._dtype.np), v._device)
+            # a copy laid out like the leaf (torch's layout contract for .grad); a copy also
+            # because the same gradient array may flow to other leaves
+            grad = np.empty_like(v._data)
+            grad[...] = g
+            v._grad = _make(grad, v._device)
         else:
             acc = v._grad
             np.add(acc._data, g, out=acc._data, casting="unsafe")
@@ -190,28 +205,29 @@ class NotDifferentiable(Function):
     def name(self):
         return "torch::autograd::NotImplemented"
 
+    def type_name(self):
+        return "NotImplemented"
+
     def backward(self, g):
         raise RuntimeError(f"the derivative for '{self.op}' is not implemented.")
 
 
-def record_node(node, inputs, arrays, outs):
-    """Link a node into the graph after the fact (the in-place path): edges to the inputs'
-    nodes, what the engine needs to reduce and cast each input's gradient, and the versions
-    of the tensors it saved."""
-    edges, meta = [], []
-    for x in inputs:
-        e = edge(x)
-        edges.append(e)
-        meta.append(None if e[0] is None else (x._data.shape, x._dtype.np))
-    node.next_functions = tuple(edges)
-    node._meta = tuple(meta)
+def link_inputs(node, inputs):
+    """Set the node's edges and input metadata; whether any input needs a gradient."""
+    edges = tuple(map(edge, inputs))
+    node.next_functions = edges
+    node._meta = tuple(None if e[0] is None else (x._data.shape, x._dtype.np)
+                       for x, e in zip(inputs, edges))
+    node._seq = next(_sequence)
+    return any(m is not None for m in node._meta)
+
+
+def record_versions(node, inputs, arrays, outs):
     if node.saved:
         node._versions = _saved_versions(node.saved, inputs, arrays, outs)
-    for i, o in enumerate(outs):
-        o._grad_fn = node
-        o._nr = i
 
 
+_sequence = itertools.count(1)
 _NO_EDGE = (None, 0)
 
 

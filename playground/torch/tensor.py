@@ -34,6 +34,8 @@ FLOAT_ONLY_GRAD = "only Tensors of floating point dtype can require gradients"
 class Size(tuple):
     """torch.Size: a tuple of ints that prints as torch.Size([3, 5])."""
 
+    __module__ = "torch"
+
     def __repr__(self):
         return f"torch.Size({list(self)})"
 
@@ -48,6 +50,11 @@ class Size(tuple):
 
     def __radd__(self, other):
         return Size(tuple(other) + tuple(self))
+
+    def __mul__(self, n):
+        return Size(tuple.__mul__(self, n))
+
+    __rmul__ = __mul__
 
     def numel(self):
         n = 1
@@ -96,6 +103,7 @@ def wrap_dim(dim, ndim):
 
 
 class Tensor:
+    __module__ = "torch"  # type(t) prints <class 'torch.Tensor'>, as in torch
     __slots__ = ("_data", "_dtype", "_device", "_rg", "_grad", "_grad_fn", "_nr", "_vc", "_base",
                  "_view_fn", "_view_gen", "_acc", "_retains", "__weakref__")
     # numpy defers to our reflected operators (np_array + tensor gives a tensor, as in torch)
@@ -171,7 +179,14 @@ class Tensor:
         return self._data.nbytes
 
     def stride(self, dim=None):
-        strides = tuple(s // self._data.itemsize for s in self._data.strides)
+        if self._data.size:
+            strides = tuple(s // self._data.itemsize for s in self._data.strides)
+        else:  # numpy reports 0 for empty arrays; torch gives the contiguous strides
+            strides, step = [], 1
+            for n in reversed(self._data.shape):
+                strides.insert(0, step)
+                step *= max(n, 1)
+            strides = tuple(strides)
         return strides if dim is None else strides[wrap_dim(dim, self._data.ndim)]
 
     def is_contiguous(self, memory_format=None):
@@ -213,6 +228,9 @@ class Tensor:
 
     @requires_grad.setter
     def requires_grad(self, value):
+        if value and not self._dtype.is_floating_point:  # the setter words it differently
+            raise RuntimeError("only Tensors of floating point and complex dtype can require "
+                               "gradients")
         self.requires_grad_(value)
 
     def requires_grad_(self, requires_grad=True):
@@ -401,7 +419,7 @@ class Tensor:
         fn = self.grad_fn
         return tensor_repr(self._data, self._dtype.name, device=str(self._device),
                            requires_grad=self.requires_grad,
-                           grad_fn_name=fn.name() if fn is not None else None,
+                           grad_fn_name=fn.type_name() if fn is not None else None,
                            default_float=dtypes.get_default_dtype().name)
 
     __str__ = __repr__
@@ -463,13 +481,6 @@ class Tensor:
 
     def __reduce_ex__(self, protocol):
         return (_rebuild, (self._data.copy(), str(self._device), self._rg))
-
-    def __getattr__(self, name):
-        # only reached when normal lookup fails: name the gap instead of a bare AttributeError
-        if name.startswith("__"):
-            raise AttributeError(name)
-        raise AttributeError(f"'Tensor' object has no attribute '{name}' (playground.torch does "
-                             f"not implement Tensor.{name} yet)")
 
 
 def _rebuild(arr, device, rg):

@@ -29,6 +29,8 @@ def test_errors_show_a_traceback_at_the_students_line():
     assert cell.status == "error"
     assert 'File "<cell 1>", line 2, in <module>' in cell.output
     assert status_text(cell.status, cell.duration_s).startswith("✗ error in ")
+    assert status_text("ok", 0.0123) == "✓ finished in 12 ms"
+    assert status_text("interrupted", 2.5) == "■ interrupted in 2.50 s"
 
 
 def test_output_is_escaped_html():

@@ -92,6 +92,7 @@ def test_gallery_renders_and_responds(gallery_url):
     blocked, console_errors = [], []
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = None
         try:
             context = browser.new_context(viewport={"width": 1500, "height": 1000})
 
@@ -135,7 +136,7 @@ def test_gallery_renders_and_responds(gallery_url):
                 "(s) => (%s)(s).x.length > 20" % READ_SOURCE,
                 arg="gallery-trajectory-points", timeout=10_000)
             page.get_by_text("step 40 / 40").wait_for(timeout=10_000)
-            assert page.get_by_role("button", name="▶ Play").count() == 1  # stopped by itself
+            page.get_by_role("button", name="▶ Play").wait_for(timeout=5_000)  # stopped itself
 
             # a click on the contour plot sets the start point
             assert read("gallery-start") == {"x": [-2.5], "y": [1.5]}
@@ -169,6 +170,12 @@ def test_gallery_renders_and_responds(gallery_url):
 
             ARTIFACTS.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(ARTIFACTS / "widgets_gallery.png"), full_page=True)
+        except Exception:
+            if page is None:
+                raise
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / "widgets_gallery_failed.png"), full_page=True)
+            raise
         finally:
             browser.close()
     assert blocked == [], f"requests to other hosts: {blocked}"

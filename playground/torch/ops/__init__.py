@@ -1,4 +1,6 @@
 """All ops, grouped by kind; `bind_methods` makes them Tensor methods and operators."""
+import numpy as np
+
 from . import convert, index, inplace, linalg, pointwise, reduce, shape
 from .common import operand, promote
 from .inplace import binary_inplace, run_inplace
@@ -41,10 +43,12 @@ _UNARY_INPLACE = {"neg_": _P.NegBackward0, "abs_": _P.AbsBackward0, "exp_": _P.E
 
 
 def _binary_method(cls):
+    floats = cls is _P.DivBackward0  # true division: integers compute (and so store) floats
+
     def method(self, other, *, alpha=1):
         if alpha != 1:
-            return binary_inplace(self, cls, other, alpha=alpha)
-        return binary_inplace(self, cls, other)
+            return binary_inplace(self, cls, other, floats=floats, alpha=alpha)
+        return binary_inplace(self, cls, other, floats=floats)
     return method
 
 
@@ -97,6 +101,21 @@ def _metadata_inplace(op):
     return method
 
 
+_NUMBERS = {int, float, bool}
+_OPERAND_TYPES = ()  # set by bind_methods (Tensor is defined after this module is imported)
+
+
+def _operator(fn):
+    """An operator method: NotImplemented (so Python raises its usual TypeError naming both
+    types) unless the other operand is a tensor, a number or a numpy value."""
+    def op(self, other):
+        if other.__class__ in _NUMBERS or isinstance(other, _OPERAND_TYPES):
+            return fn(self, other)
+        return NotImplemented
+    op.__name__ = getattr(fn, "__name__", "op")
+    return op
+
+
 def _eq(self, other):
     if other is None or isinstance(other, str):
         return False  # torch: a tensor never equals None
@@ -110,6 +129,8 @@ def _ne(self, other):
 
 
 def bind_methods(Tensor):
+    global _OPERAND_TYPES
+    _OPERAND_TYPES = (Tensor, int, float, np.generic, np.ndarray)
     for module, names in METHODS.items():
         for name in names.split():
             setattr(Tensor, name, getattr(module, name))
@@ -127,43 +148,46 @@ def bind_methods(Tensor):
     Tensor.clamp_ = clamp_
     Tensor.clip_ = clamp_
     Tensor.masked_fill_ = masked_fill_
+    Tensor.where = pointwise.where_method
     Tensor.t_ = _metadata_inplace(shape.t)
     Tensor.transpose_ = _metadata_inplace(shape.transpose)
-    Tensor.squeeze_ = _metadata_inplace(shape.squeeze)
+    Tensor.squeeze_ = shape.squeeze_
     Tensor.unsqueeze_ = _metadata_inplace(shape.unsqueeze)
     Tensor.T = property(shape.reversed_dims)
     Tensor.mT = property(shape.matrix_transpose)
     Tensor.__getitem__ = index.getitem
     Tensor.__setitem__ = index.setitem
 
-    # operators: the functions themselves where the argument order matches (fewer calls)
-    Tensor.__add__ = Tensor.__radd__ = pointwise.add
-    Tensor.__sub__ = pointwise.sub
-    Tensor.__rsub__ = pointwise.rsub
-    Tensor.__mul__ = Tensor.__rmul__ = pointwise.mul
-    Tensor.__truediv__ = pointwise.div
-    Tensor.__rtruediv__ = pointwise.rdiv
-    Tensor.__floordiv__ = pointwise.floor_divide
-    Tensor.__rfloordiv__ = lambda self, other: pointwise.floor_divide(operand(other), self)
-    Tensor.__mod__ = pointwise.remainder
-    Tensor.__rmod__ = lambda self, other: pointwise.remainder(_as_tensor(other, self), self)
-    Tensor.__pow__ = pointwise.pow
-    Tensor.__rpow__ = pointwise.rpow
-    Tensor.__matmul__ = linalg.matmul
-    Tensor.__rmatmul__ = lambda self, other: linalg.matmul(other, self)
+    # operators: Python's own TypeError for operands that are no numbers or tensors
+    Tensor.__add__ = Tensor.__radd__ = _operator(pointwise.add)
+    Tensor.__sub__ = _operator(pointwise.sub)
+    Tensor.__rsub__ = _operator(pointwise.rsub)
+    Tensor.__mul__ = Tensor.__rmul__ = _operator(pointwise.mul)
+    Tensor.__truediv__ = _operator(pointwise.div)
+    Tensor.__rtruediv__ = _operator(pointwise.rdiv)
+    Tensor.__floordiv__ = _operator(pointwise.floor_divide)
+    Tensor.__rfloordiv__ = _operator(lambda self, other: pointwise.floor_divide(
+        _as_tensor(other, self), self))
+    Tensor.__mod__ = _operator(pointwise.remainder)
+    Tensor.__rmod__ = _operator(lambda self, other: pointwise.remainder(
+        _as_tensor(other, self), self))
+    Tensor.__pow__ = _operator(pointwise.pow)
+    Tensor.__rpow__ = _operator(pointwise.rpow)
+    Tensor.__matmul__ = _operator(linalg.matmul)
+    Tensor.__rmatmul__ = _operator(lambda self, other: linalg.matmul(other, self))
     Tensor.__neg__ = pointwise.neg
     Tensor.__pos__ = lambda self: self
     Tensor.__abs__ = pointwise.abs
-    Tensor.__invert__ = pointwise.bitwise_not
-    Tensor.__and__ = Tensor.__rand__ = pointwise.bitwise_and
-    Tensor.__or__ = Tensor.__ror__ = pointwise.bitwise_or
-    Tensor.__xor__ = Tensor.__rxor__ = pointwise.bitwise_xor
+    Tensor.__invert__ = pointwise.invert
+    Tensor.__and__ = Tensor.__rand__ = _operator(pointwise.bitwise_and)
+    Tensor.__or__ = Tensor.__ror__ = _operator(pointwise.bitwise_or)
+    Tensor.__xor__ = Tensor.__rxor__ = _operator(pointwise.bitwise_xor)
     Tensor.__eq__ = _eq
     Tensor.__ne__ = _ne
-    Tensor.__lt__ = pointwise.lt
-    Tensor.__le__ = pointwise.le
-    Tensor.__gt__ = pointwise.gt
-    Tensor.__ge__ = pointwise.ge
+    Tensor.__lt__ = _operator(pointwise.lt)
+    Tensor.__le__ = _operator(pointwise.le)
+    Tensor.__gt__ = _operator(pointwise.gt)
+    Tensor.__ge__ = _operator(pointwise.ge)
     Tensor.__iadd__ = Tensor.add_
     Tensor.__isub__ = Tensor.sub_
     Tensor.__imul__ = Tensor.mul_
@@ -173,5 +197,4 @@ def bind_methods(Tensor):
 
 def _as_tensor(x, like):
     from ..tensor import _make
-    import numpy as np
     return _make(np.asarray(x, dtype=promote(like, operand(x)).np), like._device)

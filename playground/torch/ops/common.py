@@ -76,25 +76,20 @@ def device_mismatch(common, other):
 
 
 def broadcast_shapes(*shapes):
-    """The broadcast shape, with torch's error text when shapes do not broadcast."""
+    """The broadcast shape, with torch's error text when shapes do not broadcast (torch's
+    infer_size walks from the last dimension and names the first mismatch it meets)."""
     ndim = max(len(s) for s in shapes)
     out = [1] * ndim
-    for s in shapes:
-        for i, n in enumerate(s, ndim - len(s)):
+    for i in range(ndim - 1, -1, -1):
+        for k, s in enumerate(shapes):
+            j = i - (ndim - len(s))
+            n = s[j] if j >= 0 else 1
             if n != 1:
                 if out[i] != 1 and out[i] != n:
-                    raise RuntimeError(_mismatch(shapes, i, ndim))
+                    raise RuntimeError(f"The size of tensor a ({out[i]}) must match the size of "
+                                       f"tensor b ({n}) at non-singleton dimension {i}")
                 out[i] = n
     return tuple(out)
-
-
-def _mismatch(shapes, i, ndim):
-    """torch names the sizes of the first two operands at output dimension i."""
-    a, b = shapes[0], shapes[1] if len(shapes) > 1 else shapes[0]
-    na = a[i - (ndim - len(a))] if i >= ndim - len(a) else 1
-    nb = b[i - (ndim - len(b))] if i >= ndim - len(b) else 1
-    return (f"The size of tensor a ({na}) must match the size of tensor b ({nb}) at "
-            f"non-singleton dimension {i}")
 
 
 def check_broadcast(a, b):

@@ -16,7 +16,7 @@ from .common import operand
 class IndexBackward0(Function):
     def forward(self, a, key):
         self.shape, self.key = a.shape, key
-        return a[key]
+        return np.ascontiguousarray(a[key])  # torch lays the gathered result out contiguously
 
     def backward(self, g):
         grad = np.zeros(self.shape, g.dtype)
@@ -49,6 +49,9 @@ def _split_key(x, key):
     consumed = sum(_dims_used(k) for k in key if k is not None and k is not Ellipsis)
     nd = x._data.ndim
     if consumed > nd:
+        if nd == 0 and isinstance(key[0], (int, np.integer)):
+            raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
+                             "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number")
         raise IndexError(f"too many indices for tensor of dimension {nd}")
     if sum(1 for k in key if k is Ellipsis) > 1:
         raise IndexError("an index can only have a single ellipsis ('...')")
@@ -68,7 +71,9 @@ def _split_key(x, key):
             out = shape_ops.select(out, dim, int(k))
         elif isinstance(k, slice):
             size = out._data.shape[dim]
-            if k.step is not None and k.step <= 0:
+            if k.step == 0:
+                raise ValueError("slice step cannot be zero")
+            if k.step is not None and k.step < 0:
                 raise ValueError("step must be greater than zero")
             start, stop, step = k.indices(size)
             if (start, stop, step) != (0, size, 1):
@@ -96,6 +101,9 @@ def _dims_used(k):
 
 
 def _index_array(k):
+    if isinstance(k, (float, str)) or k is None:
+        raise IndexError(f"only integers, slices (`:`), ellipsis (`...`), None and long or byte "
+                         f"Variables are valid indices (got {type(k).__name__})")
     if isinstance(k, Tensor):
         if k._dtype.category == dtypes.FLOAT:
             raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
@@ -136,6 +144,8 @@ def _bounds_check(shape, advanced):
 
 
 def getitem(x, key):
+    if type(key) is int and x._data.ndim:  # x[i], the most common index, without parsing
+        return shape_ops.select(x, 0, key)
     view, advanced = _split_key(x, key)
     if not advanced:
         if view is x:  # x[:] or x[...]: torch returns a new view of the same memory
@@ -174,7 +184,11 @@ def _values_fit(value_shape, target_shape):
     shape = tuple(value_shape)
     while len(shape) > len(target_shape) and shape[0] == 1:
         shape = shape[1:]
-    if broadcast_shapes(target_shape, shape) != tuple(target_shape):
+    try:
+        fits = broadcast_shapes(target_shape, shape) == tuple(target_shape)
+    except RuntimeError:
+        fits = False
+    if not fits:
         raise RuntimeError(f"shape mismatch: value tensor of shape {list(value_shape)} cannot be "
                            f"broadcast to indexing result of shape {list(target_shape)}")
 
@@ -183,8 +197,9 @@ def nonzero(input, *, as_tuple=False):
     idx = np.nonzero(input._data)
     if as_tuple:
         return tuple(_make(i.astype(np.int64), input._device) for i in idx)
-    return _make(np.stack(idx, axis=1).astype(np.int64) if idx else
-                 np.zeros((0, 0), np.int64), input._device)
+    # torch fills the result column by column: its strides are (1, rows)
+    out = np.stack(idx, axis=1).astype(np.int64) if idx else np.zeros((0, 0), np.int64)
+    return _make(np.asfortranarray(out), input._device)
 
 
 def argwhere(input):

@@ -10,7 +10,7 @@ backward to the viewed region of the base's gradient, and the view is re-derived
 import numpy as np
 
 from .. import dtypes
-from ..function import Function, edge, record_node
+from ..function import Function, edge, link_inputs, record_versions
 from ..grad_mode import GradMode
 from ..tensor import Tensor
 from .common import check_broadcast, operand, promote, scalar
@@ -28,6 +28,9 @@ OVERLAP = ("unsupported operation: more than one element of the written-to tenso
 class CopySlices(Function):
     """The base's node after an in-place op on one of its views."""
 
+    def name(self):
+        return "torch::autograd::CopySlices"
+
     def __init__(self, base, steps, fn):
         self.like = base._data  # the base's layout, to replay the view steps on its gradient
         self.steps, self.fn = steps, fn
@@ -35,6 +38,7 @@ class CopySlices(Function):
         self._versions = fn._versions
         self.next_functions = (edge(base),) + fn.next_functions[1:]
         self._meta = ((base._data.shape, base._dtype.np),) + fn._meta[1:]
+        self._seq = fn._seq
 
     def backward(self, g):
         result = np.empty_like(self.like)
@@ -68,6 +72,7 @@ def view_of_base(view):
     node.like, node.steps = base._data, view._view_fn
     node.next_functions = (edge(base),)
     node._meta = ((base._data.shape, base._dtype.np),)
+    node._seq = base._grad_fn._seq if base._grad_fn is not None else 0
     return node
 
 
@@ -92,23 +97,18 @@ def run_inplace(self, cls, *others, _cast=None, **params):
     """self <- cls(self, *others) in place; returns self."""
     check_inplace(self)
     _writable(self)
-    arrays = []
-    record = GradMode.enabled and self.requires_grad
-    for o in others:
-        if isinstance(o, Tensor):
-            a = o._data
-            if _cast is not None and o._dtype is not _cast:
-                a = a.astype(_cast.np)
-            arrays.append(a)
-            record = record or (GradMode.enabled and o.requires_grad)
-        else:
-            arrays.append(o)
+    node = _new(cls)
+    inputs = (self,) + others
+    record = GradMode.enabled and link_inputs(node, inputs)
+    if not record:
+        node._meta = (None,) * len(inputs)
+    arrays = [o._data if _cast is None or o._dtype is _cast else o._data.astype(_cast.np)
+              if isinstance(o, Tensor) else o for o in others]
     mine = self._data
     if _cast is not None and self._dtype is not _cast:
         mine = mine.astype(_cast.np)
     elif record:
         mine = mine.copy()  # the op's backward may need the value from before the write
-    node = _new(cls)
     out = node.forward(mine, *arrays, **params)
     if type(out) is not np.ndarray:
         out = np.asarray(out)
@@ -117,7 +117,7 @@ def run_inplace(self, cls, *others, _cast=None, **params):
                            f"broadcast shape {list(out.shape)}")
     np.copyto(self._data, out, casting="unsafe")
     if record:
-        record_node(node, (self,) + others, [mine] + arrays, ())
+        record_versions(node, inputs, [mine] + arrays, ())
         # the pre-write copy is private to the node: no version to check for it
         node._versions = tuple(v for v in node._versions if v[0] is not self)
         _rewrite_history(self, node)
@@ -136,10 +136,12 @@ def _rewrite_history(self, node):
     self._view_gen = base._grad_fn
 
 
-def binary_inplace(self, cls, other, **params):
+def binary_inplace(self, cls, other, floats=False, **params):
     """add_/mul_/...: the result dtype must fit into self (torch's can_cast rule)."""
     other = operand(other)
     dt = promote(self, other)
+    if floats and dt.category != dtypes.FLOAT:
+        dt = dtypes.get_default_dtype()
     if not dtypes.can_cast(dt, self._dtype):
         raise RuntimeError(f"result type {dtypes.short_name(dt)} can't be cast to the desired "
                            f"output type {dtypes.short_name(self._dtype)}")
@@ -175,7 +177,7 @@ class FillBackward0(Function):
         return np.full_like(old, value)
 
     def backward(self, g):
-        return g * 0
+        return np.zeros_like(g)
 
 
 class ZeroBackward0(Function):
@@ -183,18 +185,15 @@ class ZeroBackward0(Function):
         return np.zeros_like(old)
 
     def backward(self, g):
-        return g * 0
+        return np.zeros_like(g)
 
 
 def copy_(self, src, non_blocking=False):
     src = operand(src, "src")
     if not isinstance(src, Tensor):
         return fill_(self, src)
-    from .common import broadcast_shapes
-    shape = broadcast_shapes(self._data.shape, _fit(src._data, self._data.shape).shape)
-    if shape != self._data.shape:
-        raise RuntimeError(f"output with shape {list(self._data.shape)} doesn't match the "
-                           f"broadcast shape {list(shape)}")
+    from .shape import expanded_shape
+    expanded_shape(_fit(src._data, self._data.shape).shape, self._data.shape)  # torch's errors
     return run_inplace(self, CopyBackwards, src)
 
 

@@ -23,51 +23,57 @@ def mm2(a, b):
     return a @ b
 
 
+def _keep_for_other(node, a, b):
+    """A product's operands, each kept only if the other one's gradient needs it."""
+    return (a if node.needs(1) else None, b if node.needs(0) else None)
+
+
 class MmBackward0(Function):
     def forward(self, a, b):
-        self.saved = (a, b)
+        self.saved = _keep_for_other(self, a, b)
         return a @ b
 
     def backward(self, g):
         a, b = self.saved
-        return mm2(g, b.T), mm2(a.T, g)
+        return (mm2(g, b.T) if self.needs(0) else None, mm2(a.T, g) if self.needs(1) else None)
 
 
 class MvBackward0(Function):
     def forward(self, m, v):
-        self.saved = (m, v)
+        self.saved = _keep_for_other(self, m, v)
         return m @ v
 
     def backward(self, g):
         m, v = self.saved
-        return np.outer(g, v), m.T @ g
+        return (np.outer(g, v) if self.needs(0) else None, m.T @ g if self.needs(1) else None)
 
 
 class DotBackward0(Function):
     def forward(self, a, b):
-        self.saved = (a, b)
+        self.saved = _keep_for_other(self, a, b)
         return np.dot(a, b)
 
     def backward(self, g):
         a, b = self.saved
-        return g * b, g * a
+        return g * b if self.needs(0) else None, g * a if self.needs(1) else None
 
 
 class BmmBackward0(Function):
     def forward(self, a, b):
-        self.saved = (a, b)
+        self.saved = _keep_for_other(self, a, b)
         return a @ b
 
     def backward(self, g):
         a, b = self.saved
-        return g @ np.swapaxes(b, -1, -2), np.swapaxes(a, -1, -2) @ g
+        return (g @ np.swapaxes(b, -1, -2) if self.needs(0) else None,
+                np.swapaxes(a, -1, -2) @ g if self.needs(1) else None)
 
 
 class AddmmBackward0(Function):
     """beta * bias + alpha * (m1 @ m2): nn.Linear's forward on a batch."""
 
     def forward(self, bias, m1, m2, beta=1, alpha=1):
-        self.saved = (m1, m2)
+        self.saved = (m1 if self.needs(2) else None, m2 if self.needs(1) else None)
         self.beta, self.alpha = beta, alpha
         prod = m1 @ m2
         if alpha != 1:
@@ -77,7 +83,8 @@ class AddmmBackward0(Function):
     def backward(self, g):
         m1, m2 = self.saved
         ga = g if self.alpha == 1 else g * self.alpha
-        return (g if self.beta == 1 else g * self.beta), mm2(ga, m2.T), mm2(m1.T, ga)
+        return ((g if self.beta == 1 else g * self.beta),
+                mm2(ga, m2.T) if self.needs(1) else None, mm2(m1.T, ga) if self.needs(2) else None)
 
 
 def _name(d):
@@ -199,8 +206,8 @@ def matmul(input, other):
         return dot(input, other)
     if da == 2 and db == 1:
         return mv(input, other)
-    if da == 1 and db == 2:
-        return shape_ops.squeeze(mm(shape_ops.unsqueeze(input, 0), other), 0)
+    if da == 1 and db == 2:  # torch: unsqueeze(0).mm(other).squeeze_(0)
+        return shape_ops.squeeze_(mm(shape_ops.unsqueeze(input, 0), other), 0)
     if da == 2 and db == 2:
         return mm(input, other)
     if da >= 3 and db <= 2:
@@ -208,8 +215,8 @@ def matmul(input, other):
         lead = input._data.shape[:-1]
         flat = shape_ops.reshape(input, -1, input._data.shape[-1])
         if db == 1:
-            return shape_ops.reshape(mv(flat, other), lead)
-        return shape_ops.reshape(mm(flat, other), lead + (other._data.shape[-1],))
+            return shape_ops.unsafe_view(mv(flat, other), lead)
+        return shape_ops.unsafe_view(mm(flat, other), lead + (other._data.shape[-1],))
     return _batched(input, other)
 
 
@@ -228,7 +235,7 @@ def _batched(a, b):
     batch = broadcast_shapes(a._data.shape[:-2], b._data.shape[:-2])
     a3 = shape_ops.reshape(shape_ops.expand(a, batch + (n, k)), -1, n, k)
     b3 = shape_ops.reshape(shape_ops.expand(b, batch + (k, m)), -1, k, m)
-    return shape_ops.reshape(bmm(a3, b3), batch + (n, m))
+    return shape_ops.unsafe_view(bmm(a3, b3), batch + (n, m))
 
 
 def outer(input, vec2):
@@ -239,18 +246,35 @@ ger = outer
 
 
 def linear(input, weight, bias=None):
-    """F.linear: input @ weight.T + bias, as torch records it (Addmm for a batch of rows)."""
+    """F.linear: input @ weight.T + bias, recorded as torch records it: one addmm for a batch
+    of rows (other contiguous inputs are flattened to rows and viewed back), else matmul."""
     wt = shape_ops.t(weight)
-    if bias is None or input._data.ndim < 2:
-        out = matmul(input, wt)
-        return out if bias is None else out + bias
-    if input._data.ndim == 2:
-        _mm_checks(input, wt, "addmm")
+    if bias is not None and input._data.ndim == 2:
+        _linear_checks(input, weight, bias)
         return AddmmBackward0.apply(bias, input, wt)
-    lead = input._data.shape[:-1]
-    flat = shape_ops.reshape(input, -1, input._data.shape[-1])
-    _mm_checks(flat, wt, "addmm")
-    return shape_ops.view(AddmmBackward0.apply(bias, flat, wt), lead + (weight._data.shape[0],))
+    if bias is not None and input._data.flags.c_contiguous:
+        _linear_checks(input, weight, bias)
+        lead = input._data.shape[:-1]
+        flat = shape_ops.view(input, -1, input._data.shape[-1])
+        return shape_ops.view(AddmmBackward0.apply(bias, flat, wt),
+                              lead + (weight._data.shape[0],))
+    _linear_checks(input, weight, bias)
+    out = matmul(input, wt)
+    return out if bias is None else out + bias
+
+
+def _linear_checks(input, weight, bias):
+    """F.linear's own message for mismatched dtypes (not the one of `@`)."""
+    for other in (weight, bias):
+        if other is not None and other._dtype is not input._dtype:
+            raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got "
+                               f"{dtypes.short_name(input._dtype)} and "
+                               f"{dtypes.short_name(other._dtype)}")
+    k = input._data.shape[-1] if input._data.ndim else 1
+    if weight._data.shape[-1] != k:
+        rows = input._data.size // k if k else 0
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({rows}x{k} and "
+                           f"{weight._data.shape[1]}x{weight._data.shape[0]})")
 
 
 def trace(input):

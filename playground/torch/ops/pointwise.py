@@ -45,22 +45,23 @@ class RsubBackward1(Function):
 
 class MulBackward0(Function):
     def forward(self, a, b):
-        self.saved = (a, b)
+        # each factor is kept only if the other one's gradient needs it (as torch does)
+        self.saved = (a if self.needs(1) else None, b if self.needs(0) else None)
         return a * b
 
     def backward(self, g):
         a, b = self.saved
-        return g * b, g * a if self.needs(1) else None
+        return g * b if self.needs(0) else None, g * a if self.needs(1) else None
 
 
 class DivBackward0(Function):
     def forward(self, a, b):
-        self.saved = (a, b)
+        self.saved = (a if self.needs(1) else None, b)
         return a / b
 
     def backward(self, g):
         a, b = self.saved
-        return g / b, -g * a / (b * b) if self.needs(1) else None
+        return g / b if self.needs(0) else None, -g * a / (b * b) if self.needs(1) else None
 
 
 class PowBackward0(Function):
@@ -73,7 +74,7 @@ class PowBackward0(Function):
 
     def backward(self, g):
         (a,), p = self.saved, self.exponent
-        return g * 0 if p == 0 else g * 2 * a if p == 2 else g * p * a ** (p - 1)
+        return np.zeros_like(g) if p == 0 else g * 2 * a if p == 2 else g * p * a ** (p - 1)
 
 
 class PowBackward1(Function):
@@ -86,7 +87,9 @@ class PowBackward1(Function):
 
     def backward(self, g):
         a, b, out = self.saved
-        return g * b * a ** (b - 1), np.where((a == 0) & (b >= 0), 0, g * out * np.log(a))
+        # torch masks the 0 ** 0 case (b == 0) to a zero gradient for the base
+        return (np.where(b == 0, 0, g * b * a ** (b - 1)),
+                np.where((a == 0) & (b >= 0), 0, g * out * np.log(a)))
 
 
 class PowBackward2(Function):
@@ -100,7 +103,7 @@ class PowBackward2(Function):
 
     def backward(self, g):
         (out,) = self.saved
-        return g * out * np.log(self.base) if self.base != 0 else g * 0
+        return g * out * np.log(self.base) if self.base != 0 else np.zeros_like(g)
 
 
 class MaximumBackward0(Function):
@@ -110,7 +113,8 @@ class MaximumBackward0(Function):
 
     def backward(self, g):
         a, b = self.saved
-        return (np.where(a == b, g / 2, g * (a > b)), np.where(a == b, g / 2, g * (b > a)))
+        return (np.where(a == b, g / 2, np.where(a > b, g, 0)),
+                np.where(a == b, g / 2, np.where(b > a, g, 0)))
 
 
 class MinimumBackward0(Function):
@@ -120,13 +124,15 @@ class MinimumBackward0(Function):
 
     def backward(self, g):
         a, b = self.saved
-        return (np.where(a == b, g / 2, g * (a < b)), np.where(a == b, g / 2, g * (b < a)))
+        return (np.where(a == b, g / 2, np.where(a < b, g, 0)),
+                np.where(a == b, g / 2, np.where(b < a, g, 0)))
 
 
 class RemainderBackward0(Function):
     """tensor % number (Python's sign convention, like torch.remainder)"""
 
     def forward(self, a, other):
+        _no_integer_zero_division(a, other)
         return np.remainder(a, other)
 
     def backward(self, g):
@@ -135,6 +141,7 @@ class RemainderBackward0(Function):
 
 class RemainderBackward1(Function):
     def forward(self, a, b):
+        _no_integer_zero_division(a, b)
         self.saved = (a, b)
         return np.remainder(a, b)
 
@@ -147,7 +154,14 @@ class FloorDivide(NotDifferentiable):
     op = "floor_divide"
 
     def forward(self, a, b):
+        _no_integer_zero_division(a, b)
         return np.floor_divide(a, b)
+
+
+def _no_integer_zero_division(a, b):
+    """numpy quietly gives 0 for an integer x // 0 or x % 0; torch raises."""
+    if np.asarray(a).dtype.kind in "iub" and np.any(np.asarray(b) == 0):
+        raise RuntimeError("ZeroDivisionError")
 
 
 def _binary(cls, a, b, floats=False, **params):
@@ -168,8 +182,12 @@ def _binary(cls, a, b, floats=False, **params):
             dt = a._dtype
             if dt.category != FLOAT and (type(b) is float or dt is dtypes.bool_):
                 dt = dtypes.result_type(a, b)
-        else:
-            return _binary(cls, a, operand(b), floats, **params)
+        else:  # bools, numpy scalars and arrays, or something that is no operand at all
+            b = operand(b)
+            dt = promote(a, b)
+            check_broadcast(a, b)
+            if isinstance(b, Tensor) and a._device is not b._device:
+                device_of(a, b)
     else:
         a, b = operand(a, "input"), operand(b)
         dt = promote(a, b)
@@ -192,8 +210,13 @@ def add(input, other, *, alpha=1, out=None):
 def sub(input, other, *, alpha=1, out=None):
     if out is not None:
         _no_out(out)
-    if isinstance(input, Tensor) and input._dtype is dtypes.bool_ or \
-            isinstance(other, Tensor) and other._dtype is dtypes.bool_:
+    a_bool = isinstance(input, Tensor) and input._dtype is dtypes.bool_
+    b_bool = isinstance(other, Tensor) and other._dtype is dtypes.bool_ or \
+        (a_bool and isinstance(other, (bool, np.bool_)))
+    if a_bool and b_bool:
+        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not "
+                           "supported. Use the `^` or `logical_xor()` operator instead.")
+    if a_bool or b_bool:
         raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. "
                            "If you are trying to invert a mask, use the `~` or `logical_not()` "
                            "operator instead.")
@@ -273,7 +296,8 @@ def pow(input, exponent, *, out=None):
         base = scalar(input)
         dt = promote(exponent, base)
         if exponent._dtype.category != FLOAT and dt.category != FLOAT:
-            return _make(np.power(base, exponent._data).astype(dt.np), exponent._device)
+            return _make(_int_power(np.asarray(base, dt.np), exponent._data.astype(dt.np)),
+                         exponent._device)
         return PowBackward2.apply(exponent, base=base, _cast=dt)
     exponent = operand(exponent)
     if isinstance(exponent, Tensor):
@@ -282,6 +306,17 @@ def pow(input, exponent, *, out=None):
     if dt.category != FLOAT and isinstance(exponent, int) and exponent < 0:
         raise RuntimeError("Integers to negative integer powers are not allowed.")
     return PowBackward0.apply(input, exponent=exponent, _cast=dt)
+
+
+def _int_power(base, exp):
+    """Integer powers as torch computes them: a negative exponent gives 0, except for bases 1
+    and -1 (numpy refuses negative integer exponents)."""
+    out = np.power(base, np.maximum(exp, 0))
+    if np.any(exp < 0):
+        odd = exp % 2 == 1
+        small = np.where(base == 1, 1, np.where(base == -1, np.where(odd, -1, 1), 0))
+        out = np.where(exp < 0, small, out).astype(out.dtype)
+    return out
 
 
 def rpow(input, other):
@@ -335,7 +370,7 @@ class SignBackward0(Function):
         return np.sign(a)
 
     def backward(self, g):
-        return g * 0
+        return np.zeros_like(g)
 
 
 class ExpBackward0(Function):
@@ -466,9 +501,8 @@ class TanhBackward0(Function):
 
 class SigmoidBackward0(Function):
     def forward(self, a):
-        # exp of -|a| never overflows: the two branches of the logistic function
-        e = np.exp(-np.abs(a))
-        out = np.where(a >= 0, 1 / (1 + e), e / (1 + e)).astype(a.dtype, copy=False)
+        # torch's formula: exp(-a) overflows to inf for very negative a and 1/inf is exactly 0
+        out = 1 / (1 + np.exp(-a))
         self.saved = (out,)
         return out
 
@@ -484,7 +518,7 @@ class ReluBackward0(Function):
         return out
 
     def backward(self, g):
-        return g * (self.saved[0] > 0)
+        return np.where(self.saved[0] > 0, g, 0)
 
 
 class LeakyReluBackward0(Function):
@@ -502,7 +536,7 @@ class RoundBackward0(Function):
         return np.round(a, decimals)
 
     def backward(self, g):
-        return g * 0
+        return np.zeros_like(g)
 
 
 class FloorBackward0(Function):
@@ -510,7 +544,7 @@ class FloorBackward0(Function):
         return np.floor(a)
 
     def backward(self, g):
-        return g * 0
+        return np.zeros_like(g)
 
 
 class CeilBackward0(Function):
@@ -518,7 +552,7 @@ class CeilBackward0(Function):
         return np.ceil(a)
 
     def backward(self, g):
-        return g * 0
+        return np.zeros_like(g)
 
 
 class TruncBackward0(Function):
@@ -526,7 +560,7 @@ class TruncBackward0(Function):
         return np.trunc(a)
 
     def backward(self, g):
-        return g * 0
+        return np.zeros_like(g)
 
 
 class ClampBackward1(Function):
@@ -544,7 +578,7 @@ class ClampBackward1(Function):
             keep &= a >= lo
         if hi is not None:
             keep &= a <= hi
-        return g * keep
+        return np.where(keep, g, 0)
 
 
 class ClampBackward0(Function):
@@ -561,9 +595,9 @@ class ClampBackward0(Function):
 
     def backward(self, g):
         a, lo, hi = self.saved
-        below = a < lo if lo is not None else False
-        above = a > hi if hi is not None else False
-        return g * ~(below | above), g * below, g * above
+        below = a < lo if lo is not None else np.zeros(a.shape, bool)
+        above = a > hi if hi is not None else np.zeros(a.shape, bool)
+        return (np.where(below | above, 0, g), np.where(below, g, 0), np.where(above, g, 0))
 
 
 def _unary(cls, x, floats=True, **params):
@@ -751,7 +785,8 @@ def _bitwise(ufunc, name, a, b):
     a, b = operand(a, "input"), operand(b)
     dt = promote(a, b)
     if dt.category == FLOAT:
-        raise RuntimeError(f'"{name}_cpu" not implemented for \'{dtypes.short_name(dt)}\'')
+        raise NotImplementedError(f'"{name}_cpu" not implemented for '
+                                  f"'{dtypes.short_name(dt)}'")
     return _compare(ufunc, a, b)
 
 
@@ -769,8 +804,17 @@ def bitwise_xor(input, other):
 
 def bitwise_not(input):
     if input._dtype.category == FLOAT:
-        raise RuntimeError("bitwise_not is only supported for integer and boolean tensors")
+        raise NotImplementedError(f'"bitwise_not_cpu" not implemented for '
+                                  f"'{dtypes.short_name(input._dtype)}'")
     return _make(np.invert(input._data), input._device)
+
+
+def invert(input):
+    """~x: Python's operator, with torch's TypeError for floats."""
+    if input._dtype.category == FLOAT:
+        raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type "
+                        "tensors")
+    return bitwise_not(input)
 
 
 def logical_and(input, other):
@@ -807,8 +851,11 @@ def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
         raise RuntimeError(f"{dtypes.short_name(a._dtype)} did not match "
                            f"{dtypes.short_name(b._dtype)}")
     bv = b._data if isinstance(b, Tensor) else b
-    return _make(np.isclose(a._data, bv, rtol=rtol, atol=atol, equal_nan=equal_nan),
-                 a._device)
+    # as torch computes it: `a == b`, then the tolerance test or-ed in place (version 1)
+    out = _make(a._data == bv, a._device)
+    out._data |= np.isclose(a._data, bv, rtol=rtol, atol=atol, equal_nan=equal_nan)
+    out._vc[0] += 1
+    return out
 
 
 def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
@@ -850,9 +897,19 @@ def where(condition, input=None, other=None):
                            f"with dtype {dtypes.short_name(condition._dtype)}")
     a, b = operand(input, "input"), operand(other)
     dt = promote(a, b)
+    shapes = [condition._data.shape] + [x._data.shape for x in (a, b) if isinstance(x, Tensor)]
+    broadcast_shapes(*shapes)
+    for x in (a, b):
+        if isinstance(x, Tensor) and x._device is not condition._device and x._data.ndim:
+            device_of(condition, x)
     if not isinstance(a, Tensor):
         a = _make(np.asarray(a, dtype=dt.np))
     return WhereBackward0.apply(a, b, condition=condition._data, _cast=dt)
+
+
+def where_method(self, condition, other):
+    """x.where(condition, y) is torch.where(condition, x, y)."""
+    return where(condition, self, other)
 
 
 def masked_fill(input, mask, value):

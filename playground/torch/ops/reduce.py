@@ -3,6 +3,7 @@
 The public names shadow the builtins sum/max/min/all/any inside this module (they are
 torch's names); the module itself only uses numpy's."""
 import collections
+import warnings
 
 import numpy as np
 
@@ -24,7 +25,8 @@ def _axes(input, dim):
     """None for a full reduction, else a sorted tuple of axes (torch's dim=() means all)."""
     if dim is None or (isinstance(dim, (tuple, list)) and len(dim) == 0):
         return None
-    return dims(dim, input._data.ndim)
+    axes = dims(dim, input._data.ndim)  # checks the range (a 0-dim tensor accepts 0 and -1)
+    return axes if input._data.ndim else None
 
 
 class SumBackward0(Function):
@@ -171,7 +173,7 @@ class _EvenlyDistributed(Function):
     def backward(self, g):
         a, out = self.saved
         mask = a == out
-        return g * mask / mask.sum()
+        return np.where(mask, g / mask.sum(), 0)
 
 
 class MaxBackward1(_EvenlyDistributed):
@@ -270,7 +272,7 @@ class _AmaxLike(Function):
         if not self.keepdim:
             g = np.expand_dims(g, self.axes) if self.axes is not None else g
         mask = a == out
-        return g * mask / mask.sum(axis=self.axes, keepdims=True)
+        return np.where(mask, g / mask.sum(axis=self.axes, keepdims=True), 0)
 
 
 class AmaxBackward0(_AmaxLike):
@@ -295,7 +297,9 @@ class VarBackward0(Function):
     def forward(self, a, axes, correction, keepdim):
         self.saved = (a,)
         self.axes, self.correction, self.keepdim = axes, correction, keepdim
-        return np.var(a, axis=axes, ddof=correction, keepdims=keepdim)
+        with warnings.catch_warnings():  # torch's own warning was given in _stat_args
+            warnings.simplefilter("ignore", RuntimeWarning)
+            return np.var(a, axis=axes, ddof=correction, keepdims=keepdim)
 
     def backward(self, g):
         a = self.saved[0]
@@ -307,7 +311,9 @@ class VarBackward0(Function):
 
 class StdBackward0(Function):
     def forward(self, a, axes, correction, keepdim):
-        out = np.std(a, axis=axes, ddof=correction, keepdims=True)
+        with warnings.catch_warnings():  # torch's own warning was given in _stat_args
+            warnings.simplefilter("ignore", RuntimeWarning)
+            out = np.std(a, axis=axes, ddof=correction, keepdims=True)
         self.saved = (a, out)
         self.axes, self.correction, self.keepdim = axes, correction, keepdim
         return out if keepdim else (np.squeeze(out, self.axes) if self.axes is not None
@@ -326,23 +332,29 @@ def _count(a, axes):
     return a.size if axes is None else int(np.prod([a.shape[i] for i in axes]))
 
 
-def _stat_args(input, dim, unbiased, keepdim, correction):
+def _stat_args(name, input, dim, unbiased, keepdim, correction):
     if isinstance(dim, bool):  # std(True): the legacy positional `unbiased`
         unbiased, dim = dim, None
     if correction is None:
         correction = 1 if unbiased is None or unbiased else 0
     if input._dtype.category != FLOAT:
         raise RuntimeError("std and var only support floating point and complex dtypes")
-    return _axes(input, dim), correction, keepdim
+    axes = _axes(input, dim)
+    if _count(input._data, axes) - correction <= 0:
+        warnings.warn(f"{name}(): degrees of freedom is <= 0. Correction should be strictly less "
+                      "than the reduction factor (input numel divided by output numel). "
+                      "(Triggered internally at /__w/pytorch/pytorch/aten/src/ATen/native/"
+                      "ReduceOps.cpp:1861.)", UserWarning, stacklevel=3)
+    return axes, correction, keepdim
 
 
 def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
-    axes, c, k = _stat_args(input, dim, unbiased, keepdim, correction)
+    axes, c, k = _stat_args("var", input, dim, unbiased, keepdim, correction)
     return VarBackward0.apply(input, axes=axes, correction=c, keepdim=k)
 
 
 def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
-    axes, c, k = _stat_args(input, dim, unbiased, keepdim, correction)
+    axes, c, k = _stat_args("std", input, dim, unbiased, keepdim, correction)
     return StdBackward0.apply(input, axes=axes, correction=c, keepdim=k)
 
 
@@ -394,6 +406,9 @@ class LinalgVectorNormBackward0(Function):
 
 
 def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
+    if p == "fro" and isinstance(dim, (tuple, list)) and len(dim) > 2:
+        raise RuntimeError("linalg.matrix_norm: dim must be a 2-tuple. Got " +
+                           " ".join(str(d) for d in dim))
     if p == "fro" or p is None:
         p = 2
     elif p == "nuc":

@@ -47,18 +47,21 @@ def replay(steps, arr):
 
 # -- view / reshape ----------------------------------------------------------------------
 
-def infer_shape(shape, numel):
+def infer_shape(shape, numel, op="view", arg="size"):
     """A requested shape with one -1 filled in, with torch's errors."""
     shape = list(shape)
+    for i, s in enumerate(shape):
+        if not isinstance(s, (int, np.integer)) or isinstance(s, bool):
+            raise TypeError(f"{op}(): argument '{arg}' failed to unpack the object at pos {i + 1} "
+                            f'with error "type must be tuple of ints,but got '
+                            f'{type(s).__name__}"')
     unknown = [i for i, s in enumerate(shape) if s == -1]
     if len(unknown) > 1:
         raise RuntimeError("only one dimension can be inferred")
-    for s in shape:
-        if not isinstance(s, (int, np.integer)) or isinstance(s, bool):
-            raise TypeError(f"view(): argument 'size' must be tuple of ints, but found element "
-                            f"of type {type(s).__name__}")
+    for i, s in enumerate(shape):
         if s < -1:
-            raise RuntimeError(f"invalid shape dimension {s}")
+            raise RuntimeError(f"invalid shape dimension {s} at index {i} of shape "
+                               f"{_show(shape)}")
     known = 1
     for i, s in enumerate(shape):
         if i not in unknown:
@@ -130,10 +133,15 @@ def view_as(input, other):
 
 
 def reshape(input, *shape):
-    shape = infer_shape(size_args(shape), input._data.size)
+    shape = infer_shape(size_args(shape), input._data.size, "reshape", "shape")
     if _reshaped_view(input._data, shape) is not None:
         return as_view(ViewBackward0, input, shape=shape)
-    return UnsafeViewBackward0.apply(clone(input, contiguous=True), shape=shape)
+    return unsafe_view(clone(input, contiguous=True), shape)
+
+
+def unsafe_view(input, shape):
+    """A reshape torch does not count as a view (matmul's fold/unfold, reshape of a copy)."""
+    return UnsafeViewBackward0.apply(input, shape=tuple(shape))
 
 
 def reshape_as(input, other):
@@ -179,6 +187,15 @@ class SqueezeBackward1(ViewFunction):
         return g.reshape(self.shape)
 
 
+class SqueezeBackward4(ViewFunction):
+    """squeeze_(dim), in place (what matmul uses to drop the dim it added)."""
+
+    view = staticmethod(SqueezeBackward1.view)
+
+    def backward(self, g):
+        return g.reshape(self.shape)
+
+
 class UnsqueezeBackward0(ViewFunction):
     @staticmethod
     def view(a, axis):
@@ -200,6 +217,21 @@ def squeeze(input, dim=None):
         wrap_dim(dim, 0)
         return as_view(SqueezeBackward0, input)
     return as_view(SqueezeBackward1, input, axis=wrap_dim(dim, input._data.ndim))
+
+
+def squeeze_(input, dim=None):
+    """In place: the tensor itself takes the squeezed shape (a view of its own memory)."""
+    from .inplace import check_inplace
+    check_inplace(input)
+    if dim is None:
+        out = as_view(SqueezeBackward0, input)
+    else:
+        out = SqueezeBackward4.apply(input, axis=wrap_dim(dim, input._data.ndim))
+    input._data = out._data
+    if out._grad_fn is not None:
+        input._grad_fn, input._nr = out._grad_fn, 0
+    input._vc[0] += 1
+    return input
 
 
 def unsqueeze(input, dim):
@@ -272,16 +304,27 @@ def permute(input, *dims):
     return as_view(PermuteBackward0, input, order=order)
 
 
+_T_WARNINGS = {  # torch warns once per process for each (TORCH_WARN_ONCE)
+    0: "Tensor.T is deprecated on 0-D tensors. This function is the identity in these cases. "
+       "(Triggered internally at /__w/pytorch/pytorch/aten/src/ATen/native/TensorShape.cpp:4321.)",
+    1: "The use of `x.T` on tensors of dimension other than 2 to reverse their shape is "
+       "deprecated and it will throw an error in a future release. Consider `x.mT` to transpose "
+       "batches of matrices or `x.permute(*torch.arange(x.ndim - 1, -1, -1))` to reverse the "
+       "dimensions of a tensor. (Triggered internally at /__w/pytorch/pytorch/aten/src/ATen/"
+       "native/TensorShape.cpp:4314.)",
+}
+_warned = set()
+
+
 def reversed_dims(input):
-    """x.T: all dims reversed (torch warns for ndim other than 2)."""
+    """x.T: all dims reversed (torch warns, once, for ndim other than 2)."""
     nd = input._data.ndim
-    if nd != 2 and nd != 0:
-        import warnings
-        warnings.warn("The use of `x.T` on tensors of dimension other than 2 to reverse their "
-                      "shape is deprecated and it will throw an error in a future release. "
-                      "Consider `x.mT` to transpose batches of matrices or `x.permute(*torch."
-                      "arange(x.ndim - 1, -1, -1))` to reverse the dimensions of a tensor.",
-                      UserWarning, stacklevel=3)
+    if nd != 2:
+        kind = 0 if nd == 0 else 1
+        if kind not in _warned:
+            _warned.add(kind)
+            import warnings
+            warnings.warn(_T_WARNINGS[kind], UserWarning, stacklevel=3)
     return permute(input, tuple(range(nd - 1, -1, -1)))
 
 
@@ -304,14 +347,18 @@ class ExpandBackward0(ViewFunction):
 
 
 def expand(input, *sizes):
-    sizes = size_args(sizes)
-    shape = input._data.shape
+    shape = expanded_shape(input._data.shape, size_args(sizes))
+    return as_view(ExpandBackward0, input, shape=shape)
+
+
+def expanded_shape(shape, sizes):
+    """The shape `expand(*sizes)` gives a tensor of `shape` (-1 keeps a size), or torch's
+    error (copy_ and x[i] = v use the same rule)."""
     nd = len(sizes)
     if nd < len(shape):
         raise RuntimeError(f"expand(torch.FloatTensor{{{_show(shape)}}}, size={_show(sizes)}): "
-                           "the number of sizes provided (" + str(nd) + ") must be greater or "
-                           "equal to the number of dimensions in the tensor (" + str(len(shape))
-                           + ")")
+                           f"the number of sizes provided ({nd}) must be greater or equal to the "
+                           f"number of dimensions in the tensor ({len(shape)})")
     lead = nd - len(shape)
     out = []
     for i, s in enumerate(sizes):
@@ -325,7 +372,7 @@ def expand(input, *sizes):
                                f"size ({shape[i - lead]}) at non-singleton dimension {i}.  "
                                f"Target sizes: {_show(sizes)}.  Tensor sizes: {_show(shape)}")
         out.append(s)
-    return as_view(ExpandBackward0, input, shape=tuple(out))
+    return tuple(out)
 
 
 def expand_as(input, other):
@@ -432,7 +479,7 @@ class CatBackward0(Function):
 def cat(tensors, dim=0, *, out=None):
     tensors = list(tensors)
     if not tensors:
-        raise RuntimeError("torch.cat(): expected a non-empty list of Tensors")
+        raise ValueError("torch.cat(): expected a non-empty list of Tensors")
     for i, t in enumerate(tensors):
         if not isinstance(t, Tensor):
             raise TypeError(f"expected Tensor as element {i} in argument 0, but got "
