@@ -166,13 +166,13 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         capture.setdefault(edge(x), []).append(slot)
     _execute(roots, bool(retain_graph), capture=capture, accumulate=False)
     result = []
-    for x, (g,) in zip(inputs, slots):
+    for i, (x, (g,)) in enumerate(zip(inputs, slots)):
         if g is None:
             if materialize_grads:
                 g = np.zeros(x._data.shape, x._dtype.np)
             elif not allow_unused:
-                raise RuntimeError("One of the differentiated Tensors appears to not have been "
-                                   "used in the graph. Set allow_unused=True if this is the "
+                raise RuntimeError(f"The differentiated Tensor at index {i} appears to not have "
+                                   "been used in the graph. Set allow_unused=True if this is the "
                                    "desired behavior.")
             else:
                 result.append(None)

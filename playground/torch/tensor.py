@@ -179,9 +179,9 @@ class Tensor:
         return self._data.nbytes
 
     def stride(self, dim=None):
-        if self._data.size:
+        if self._data.size or self._data.base is not None:
             strides = tuple(s // self._data.itemsize for s in self._data.strides)
-        else:  # numpy reports 0 for empty arrays; torch gives the contiguous strides
+        else:  # numpy may report 0 for a fresh empty array; torch gives contiguous strides
             strides, step = [], 1
             for n in reversed(self._data.shape):
                 strides.insert(0, step)
@@ -273,11 +273,22 @@ class Tensor:
                 raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of "
                                 f"type {type(value).__name__}")
             if value._dtype is not self._dtype:
-                raise RuntimeError("assigned grad has data of a different type")
+                from .ops.linalg import _name
+                raise RuntimeError(
+                    f"attempting to assign a gradient with dtype '{_name(value._dtype)}' to a "
+                    f"tensor with grad_dtype '{dtypes.short_name(self._dtype)}'. The gradient "
+                    "must match the tensor's grad_dtype (defaults to the tensor's dtype). You "
+                    "can set the tensor's grad_dtype attribute with a specific dtype, or None to "
+                    "allow any dtype. Set grad_dtype with caution. Diverging the dtypes of a "
+                    "tensor and its gradient may break downstream systems that assume they "
+                    "match.")
             if value._device != self._device:
                 raise RuntimeError("assigned grad has data located on a different device")
             if value._data.shape != self._data.shape:
-                raise RuntimeError("assigned grad has data of a different size")
+                raise RuntimeError(f"attempting to assign a gradient of size "
+                                   f"'{list(value._data.shape)}' to a tensor of size "
+                                   f"'{list(self._data.shape)}'. Please ensure that the gradient "
+                                   "and the tensor are the same size")
         self._grad = value
 
     @grad.deleter

@@ -8,16 +8,43 @@ from ..function import Function
 from ..ops import pointwise as _pw, reduce as _red
 from ..ops.linalg import linear  # noqa: F401  (re-exported: F.linear)
 from ..random import default_generator
+from ..ops.common import broadcast_shapes
 from ..tensor import _make
 
 relu = _pw.relu
 sigmoid = _pw.sigmoid
 tanh = _pw.tanh
-softmax = _red.softmax
-log_softmax = _red.log_softmax
+
+
+def _float_kernel(input, kernel):
+    """torch has no integer kernel for these activations (its NotImplementedError)."""
+    if not input._dtype.is_floating_point:
+        raise NotImplementedError(f'"{kernel}" not implemented for '
+                                  f"'{dtypes.short_name(input._dtype)}'")
+
+
+def _softmax_kernel(name, input, dim):
+    last = dim is not None and dim in (-1, input._data.ndim - 1)
+    return f"{name}_lastdim_kernel_impl" if last else f"{name}_kernel_impl"
+
+
+def softmax(input, dim=None, _stacklevel=3, dtype=None):
+    if dtype is None:
+        _float_kernel(input, _softmax_kernel("softmax", input, dim))
+    return _red.softmax(input, dim, dtype)
+
+
+def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
+    if dtype is None:
+        _float_kernel(input, _softmax_kernel("log_softmax", input, dim))
+    return _red.log_softmax(input, dim, dtype)
 
 
 def leaky_relu(input, negative_slope=0.01, inplace=False):
+    _float_kernel(input, "leaky_relu_cpu")
+    if inplace:
+        from ..ops.inplace import run_inplace
+        return run_inplace(input, _pw.LeakyReluBackward0, negative_slope=negative_slope)
     return _pw.leaky_relu(input, negative_slope)
 
 
@@ -94,10 +121,7 @@ class MseLossBackward0(Function):
 
 
 def mse_loss(input, target, size_average=None, reduce=None, reduction="mean"):
-    _check_reduction(reduction)
-    _size_warning(input, target)
-    return MseLossBackward0.apply(input, target, reduction=reduction,
-                                  _cast=dtypes.promote_types(input._dtype, target._dtype))
+    return _pair_loss(MseLossBackward0, input, target, reduction)
 
 
 def l1_loss(input, target, size_average=None, reduce=None, reduction="mean"):
@@ -106,15 +130,51 @@ def l1_loss(input, target, size_average=None, reduce=None, reduction="mean"):
     return _reduce((input - target).abs(), reduction)
 
 
+class SmoothL1LossBackward0(Function):
+    def forward(self, a, b, reduction, beta):
+        d = a - b
+        self.saved = (d,)
+        self.reduction, self.beta = reduction, beta
+        ad = np.abs(d)
+        return _reduce_array(np.where(ad < beta, 0.5 * d * d / beta, ad - 0.5 * beta), reduction)
+
+    def backward(self, g):
+        d = self.saved[0]
+        step = np.where(np.abs(d) < self.beta, d / self.beta, np.sign(d))
+        scale = g / d.size if self.reduction == "mean" else g
+        return scale * step, -scale * step
+
+
+class HuberLossBackward0(Function):
+    def forward(self, a, b, reduction, delta):
+        d = a - b
+        self.saved = (d,)
+        self.reduction, self.delta = reduction, delta
+        ad = np.abs(d)
+        return _reduce_array(np.where(ad <= delta, 0.5 * d * d, delta * (ad - 0.5 * delta)),
+                             reduction)
+
+    def backward(self, g):
+        d = self.saved[0]
+        step = np.where(np.abs(d) <= self.delta, d, self.delta * np.sign(d))
+        scale = g / d.size if self.reduction == "mean" else g
+        return scale * step, -scale * step
+
+
+def _pair_loss(cls, input, target, reduction, **params):
+    _check_reduction(reduction)
+    _size_warning(input, target, stacklevel=4)
+    broadcast_shapes(input._data.shape, target._data.shape)
+    return cls.apply(input, target, reduction=reduction,
+                     _cast=dtypes.promote_types(input._dtype, target._dtype), **params)
+
+
 def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
-    _size_warning(input, target)
-    d = (input - target).abs()
-    return _reduce(_pw.where(d < beta, 0.5 * d ** 2 / beta, d - 0.5 * beta), reduction)
+    return _pair_loss(SmoothL1LossBackward0, input, target, reduction, beta=beta)
 
 
 def huber_loss(input, target, reduction="mean", delta=1.0):
-    d = (input - target).abs()
-    return _reduce(_pw.where(d < delta, 0.5 * d ** 2, delta * (d - 0.5 * delta)), reduction)
+    return _pair_loss(HuberLossBackward0, input, target, reduction, delta=delta)
 
 
 class NllLossBackward0(Function):
@@ -142,12 +202,16 @@ class NllLossBackward0(Function):
         return grad
 
 
+def _class_targets(target):
+    if target._dtype not in (dtypes.int64, dtypes.uint8):
+        raise RuntimeError(f"expected target dtype to be Long or Byte, but got "
+                           f"{dtypes.short_name(target._dtype)}")
+
+
 def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
              reduction="mean"):
     _check_reduction(reduction)
-    if target._dtype.category != dtypes.INT:
-        raise RuntimeError(f"expected scalar type Long but found "
-                           f"{dtypes.short_name(target._dtype)}")
+    _class_targets(target)
     if input._data.ndim > 2:
         raise NotImplementedError("playground.torch implements nll_loss / cross_entropy for "
                                   "(N, C) or (C,) inputs only")
@@ -168,13 +232,29 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
 
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
                   reduction="mean", label_smoothing=0.0):
-    if target._dtype.is_floating_point:  # class probabilities
-        logp = log_softmax(input, 1 if input._data.ndim > 1 else 0)
-        return _reduce(-(target * logp).sum(1 if input._data.ndim > 1 else 0), reduction)
+    class_dim = 1 if input._data.ndim > 1 else 0
+    if target._dtype.is_floating_point and target.shape == input.shape:  # class probabilities
+        losses = -(target * log_softmax(input, class_dim)).sum(class_dim)
+        if reduction == "mean":  # torch divides the sum by the batch size (DivBackward1)
+            return DivBackward1.apply(losses.sum(), other=input._data.size //
+                                      input._data.shape[class_dim])
+        return _reduce(losses, reduction)
+    _class_targets(target)
     if label_smoothing:
         raise NotImplementedError("playground.torch does not implement label_smoothing yet")
     return nll_loss(log_softmax(input, 1 if input._data.ndim > 1 else 0), target, weight,
                     ignore_index=ignore_index, reduction=reduction)
+
+
+class DivBackward1(Function):
+    """Division by a number inside an op (torch's div.Scalar): what a mean over a batch is."""
+
+    def forward(self, a, other):
+        self.other = other
+        return (a / other).astype(a.dtype)
+
+    def backward(self, g):
+        return g / self.other
 
 
 class BinaryCrossEntropyBackward0(Function):
@@ -202,6 +282,9 @@ class BinaryCrossEntropyBackward0(Function):
 def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None,
                          reduction="mean"):
     _check_reduction(reduction)
+    if target._dtype is not input._dtype:
+        raise RuntimeError(f"Found dtype {dtypes.short_name(target._dtype)} but expected "
+                           f"{dtypes.short_name(input._dtype)}")
     if input.shape != target.shape:
         raise ValueError(f"Using a target size ({target.shape}) that is different to the input "
                          f"size ({input.shape}) is deprecated. Please ensure they have the same "
@@ -214,19 +297,42 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
                                              reduction=reduction)
 
 
+class BinaryCrossEntropyWithLogitsBackward0(Function):
+    def forward(self, x, t, weight, pos_weight, reduction):
+        # softplus(-x) = log(1 + exp(-x)), written so it never overflows
+        sp = np.log1p(np.exp(-np.abs(x))) + np.maximum(-x, 0)
+        lw = 1 if pos_weight is None else 1 + (pos_weight - 1) * t
+        loss = (1 - t) * x + lw * sp
+        if weight is not None:
+            loss = loss * weight
+        self.saved = (x, t)
+        self.weight, self.pos_weight, self.reduction = weight, pos_weight, reduction
+        return _reduce_array(loss.astype(x.dtype), reduction)
+
+    def backward(self, g):
+        x, t = self.saved
+        sig = 1 / (1 + np.exp(-x))
+        pw = self.pos_weight
+        if pw is None:
+            gx, gt = sig - t, -x
+        else:
+            gx = (pw * t + 1 - t) * sig - pw * t
+            gt = -x + (pw - 1) * (np.log1p(np.exp(-np.abs(x))) + np.maximum(-x, 0))
+        scale = g / x.size if self.reduction == "mean" else g
+        if self.weight is not None:
+            scale = scale * self.weight
+        return scale * gx, scale * gt
+
+
 def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None,
                                      reduction="mean", pos_weight=None):
     _check_reduction(reduction)
     if input.shape != target.shape:
         raise ValueError(f"Target size ({target.shape}) must be the same as input size "
                          f"({input.shape})")
-    # log(1 + exp(-|x|)) + max(x, 0) - x * y: stable for large |x|
-    log_weight = 1 if pos_weight is None else 1 + (pos_weight - 1) * target
-    loss = (1 - target) * input + log_weight * (_pw.log1p(_pw.exp(-input.abs())) +
-                                                _pw.relu(-input))
-    if weight is not None:
-        loss = loss * weight
-    return _reduce(loss, reduction)
+    return BinaryCrossEntropyWithLogitsBackward0.apply(
+        input, target, weight=weight._data if weight is not None else None,
+        pos_weight=pos_weight._data if pos_weight is not None else None, reduction=reduction)
 
 
 def dropout(input, p=0.5, training=True, inplace=False):

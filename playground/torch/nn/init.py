@@ -34,7 +34,7 @@ def _calculate_fan_in_and_fan_out(tensor):
 def _fan(tensor, mode):
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     if mode not in ("fan_in", "fan_out"):
-        raise ValueError(f"Mode {mode} not supported, please use one of fan_in, fan_out")
+        raise ValueError(f"Mode {mode} not supported, please use one of ['fan_in', 'fan_out']")
     return fan_in if mode == "fan_in" else fan_out
 
 

@@ -77,7 +77,7 @@ class LeakyReLU(Module):
         self.negative_slope, self.inplace = negative_slope, inplace
 
     def forward(self, input):
-        return F.leaky_relu(input, self.negative_slope)
+        return F.leaky_relu(input, self.negative_slope, self.inplace)
 
     def extra_repr(self):
         return f"negative_slope={self.negative_slope}" + (", inplace=True" if self.inplace
@@ -325,3 +325,18 @@ class BCEWithLogitsLoss(_Loss):
         return F.binary_cross_entropy_with_logits(input, target, self.weight,
                                                   reduction=self.reduction,
                                                   pos_weight=self.pos_weight)
+
+
+# torch's module paths, so that type(m) prints as it does in torch
+for _cls in (Linear, Identity,):
+    _cls.__module__ = "torch.nn.modules.linear"
+for _cls in (Flatten,):
+    _cls.__module__ = "torch.nn.modules.flatten"
+for _cls in (ReLU, LeakyReLU, Sigmoid, Tanh, SiLU, Softplus, ELU, Softmax, LogSoftmax,):
+    _cls.__module__ = "torch.nn.modules.activation"
+for _cls in (Dropout,):
+    _cls.__module__ = "torch.nn.modules.dropout"
+for _cls in (Sequential, ModuleList, ModuleDict,):
+    _cls.__module__ = "torch.nn.modules.container"
+for _cls in (MSELoss, L1Loss, SmoothL1Loss, HuberLoss, CrossEntropyLoss, NLLLoss, BCELoss, BCEWithLogitsLoss,):
+    _cls.__module__ = "torch.nn.modules.loss"

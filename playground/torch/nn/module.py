@@ -1,6 +1,5 @@
 """nn.Module: parameters and submodules registered by attribute assignment, torch's repr."""
 import collections
-import itertools
 
 from ..grad_mode import no_grad
 from ..tensor import Tensor
@@ -8,6 +7,7 @@ from .parameter import Parameter
 
 
 class Module:
+    __module__ = "torch.nn.modules.module"
     training: bool
 
     def __init__(self, *args, **kwargs):
@@ -18,6 +18,7 @@ class Module:
         object.__setattr__(self, "_parameters", collections.OrderedDict())
         object.__setattr__(self, "_buffers", collections.OrderedDict())
         object.__setattr__(self, "_modules", collections.OrderedDict())
+        object.__setattr__(self, "_non_persistent", set())
 
     def forward(self, *args, **kwargs):
         raise NotImplementedError(f'Module [{type(self).__name__}] is missing the required '
@@ -81,6 +82,10 @@ class Module:
 
     def register_buffer(self, name, tensor, persistent=True):
         self._buffers[name] = tensor
+        if persistent:
+            self._non_persistent.discard(name)
+        else:
+            self._non_persistent.add(name)
 
     def add_module(self, name, module):
         self._modules[name] = module
@@ -214,14 +219,21 @@ class Module:
         return self._convert(lambda t: t.half() if t.is_floating_point() else t)
 
     def state_dict(self, destination=None, prefix="", keep_vars=False):
+        """Each module's own parameters, then its persistent buffers, then its children's."""
         out = collections.OrderedDict() if destination is None else destination
-        for name, t in itertools.chain(self.named_parameters(prefix.rstrip(".")),
-                                       self.named_buffers(prefix.rstrip("."))):
-            out[name] = t if keep_vars else t.detach()
+        for name, p in self._parameters.items():
+            if p is not None:
+                out[prefix + name] = p if keep_vars else p.detach()
+        for name, b in self._buffers.items():
+            if b is not None and name not in self._non_persistent:
+                out[prefix + name] = b if keep_vars else b.detach()
+        for name, m in self._modules.items():
+            if m is not None:
+                m.state_dict(out, prefix + name + ".", keep_vars)
         return out
 
     def load_state_dict(self, state_dict, strict=True, assign=False):
-        own = dict(itertools.chain(self.named_parameters(), self.named_buffers()))
+        own = self.state_dict(keep_vars=True)
         missing = [k for k in own if k not in state_dict]
         unexpected = [k for k in state_dict if k not in own]
         if strict and (missing or unexpected):
@@ -271,7 +283,15 @@ class Module:
                       set(self._buffers))
 
 
-_IncompatibleKeys = collections.namedtuple("IncompatibleKeys", "missing_keys unexpected_keys")
+class _IncompatibleKeys(collections.namedtuple("IncompatibleKeys",
+                                               "missing_keys unexpected_keys")):
+    def __repr__(self):
+        if not self.missing_keys and not self.unexpected_keys:
+            return "<All keys matched successfully>"
+        return (f"_IncompatibleKeys(missing_keys={self.missing_keys}, "
+                f"unexpected_keys={self.unexpected_keys})")
+
+    __str__ = __repr__
 
 
 def _addindent(s, n):

@@ -4,6 +4,7 @@ from ..tensor import Tensor, _make
 
 class Parameter(Tensor):
     __slots__ = ()  # the same layout as Tensor, so a tensor can become a Parameter in place
+    __module__ = "torch.nn.parameter"
 
     def __new__(cls, data=None, requires_grad=True):
         if data is None:

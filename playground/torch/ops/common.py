@@ -25,10 +25,10 @@ def operand(x, name="other"):
     """A tensor or a Python scalar, or torch's TypeError for anything else."""
     if isinstance(x, Tensor):
         return x
+    if isinstance(x, np.generic):  # first: np.float64 is also a float, but numpy's, not weak
+        return x.item()
     if isinstance(x, (bool, int, float)):
         return x
-    if isinstance(x, np.generic):
-        return x.item()
     if isinstance(x, np.ndarray):
         return _make(x)
     if isinstance(x, numbers.Number):

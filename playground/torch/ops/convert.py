@@ -1,4 +1,6 @@
 """dtype and device conversion: Tensor.to(...) and the node it records (ToCopyBackward0)."""
+import numpy as np
+
 from .. import dtypes
 from ..device import canonical, device as device_type
 from ..function import Function
@@ -7,6 +9,10 @@ from ..tensor import Tensor
 
 class ToCopyBackward0(Function):
     def forward(self, a, np_dtype):
+        if a.dtype.kind == "f" and np_dtype.kind in "iu" and np_dtype.itemsize < 8:
+            # float -> small int goes through int64, as torch's does on x86: -1.7 -> -1 -> 255
+            # for uint8 (a direct cast is undefined in C and saturates in WebAssembly)
+            return a.astype(np.int64).astype(np_dtype)
         return a.astype(np_dtype, copy=True)
 
     def backward(self, g):

@@ -16,7 +16,8 @@ from .common import operand
 class IndexBackward0(Function):
     def forward(self, a, key):
         self.shape, self.key = a.shape, key
-        return np.ascontiguousarray(a[key])  # torch lays the gathered result out contiguously
+        # torch lays the gathered result out contiguously, with canonical strides
+        return np.array(a[key], order="C")
 
     def backward(self, g):
         grad = np.zeros(self.shape, g.dtype)
@@ -166,9 +167,13 @@ def setitem(x, key, value):
     if not advanced:
         if view is x and not isinstance(src, Tensor):
             inplace.fill_(x, src)
-        else:
-            inplace.copy_(view, src if isinstance(src, Tensor) else
-                          _make(np.asarray(src, dtype=x._dtype.np), x._device))
+            return
+        if not isinstance(src, Tensor):
+            src = _make(np.asarray(src, dtype=x._dtype.np), x._device)
+        # x[i] = v expands v to the slot (torch's expand error, not copy_'s broadcast one)
+        shape_ops.expanded_shape(inplace._fit(src._data, view._data.shape).shape,
+                                 view._data.shape)
+        inplace.copy_(view, src)
         return
     _bounds_check(view._data.shape, advanced)
     key = _full_key(view._data.ndim, advanced)

@@ -102,8 +102,7 @@ def run_inplace(self, cls, *others, _cast=None, **params):
     record = GradMode.enabled and link_inputs(node, inputs)
     if not record:
         node._meta = (None,) * len(inputs)
-    arrays = [o._data if _cast is None or o._dtype is _cast else o._data.astype(_cast.np)
-              if isinstance(o, Tensor) else o for o in others]
+    arrays = [_array(o, _cast) for o in others]
     mine = self._data
     if _cast is not None and self._dtype is not _cast:
         mine = mine.astype(_cast.np)
@@ -123,6 +122,13 @@ def run_inplace(self, cls, *others, _cast=None, **params):
         _rewrite_history(self, node)
     self._vc[0] += 1
     return self
+
+
+def _array(x, cast):
+    """A tensor's values (cast to the op's dtype if needed); other operands as they are."""
+    if not isinstance(x, Tensor):
+        return x
+    return x._data if cast is None or x._dtype is cast else x._data.astype(cast.np)
 
 
 def _rewrite_history(self, node):
@@ -192,8 +198,11 @@ def copy_(self, src, non_blocking=False):
     src = operand(src, "src")
     if not isinstance(src, Tensor):
         return fill_(self, src)
-    from .shape import expanded_shape
-    expanded_shape(_fit(src._data, self._data.shape).shape, self._data.shape)  # torch's errors
+    from .common import broadcast_shapes
+    shape = broadcast_shapes(self._data.shape, _fit(src._data, self._data.shape).shape)
+    if shape != self._data.shape:
+        raise RuntimeError(f"output with shape {list(self._data.shape)} doesn't match the "
+                           f"broadcast shape {list(shape)}")
     return run_inplace(self, CopyBackwards, src)
 
 

@@ -210,14 +210,54 @@ def matmul(input, other):
         return shape_ops.squeeze_(mm(shape_ops.unsqueeze(input, 0), other), 0)
     if da == 2 and db == 2:
         return mm(input, other)
-    if da >= 3 and db <= 2:
-        # fold the batch dims into rows, one mm, unfold (torch records View/Mm/UnsafeView)
-        lead = input._data.shape[:-1]
-        flat = shape_ops.reshape(input, -1, input._data.shape[-1])
-        if db == 1:
-            return shape_ops.unsafe_view(mv(flat, other), lead)
-        return shape_ops.unsafe_view(mm(flat, other), lead + (other._data.shape[-1],))
+    if _all_ones(input._data.shape[:-2]) and db >= 3 and da - 2 <= db - 2:
+        # torch treats a matrix with size-1 batch dims as the matrix (then folds it below)
+        matrix = input
+        while matrix._data.ndim > 2:
+            matrix = shape_ops.squeeze(matrix, 0)
+        return matmul(matrix, other)
+    if _should_fold(input, other):
+        return _folded(input, other)
     return _batched(input, other)
+
+
+def _all_ones(sizes):
+    return len(sizes) > 0 and all(s == 1 for s in sizes)
+
+
+def _should_fold(t1, t2):
+    """torch's should_fold: one operand >= 3-D and the other a vector or a matrix, computed as
+    one mm on the larger operand's rows (when that needs no copy, or the gradient pays off)."""
+    larger = t1._data.ndim >= t2._data.ndim
+    big = t1 if larger else t2
+    small_dims = t2._data.ndim if larger else t1._data.ndim
+    if not (big._data.ndim >= 3 and small_dims <= 2):
+        return False
+    if t2.requires_grad:
+        return True
+    if t1._data.ndim == 2:
+        return False
+    if big._data.size == 0:
+        return True
+    shape = big._data.shape if larger else big._data.shape[:-2] + big._data.shape[:-3:-1]
+    strides = big.stride() if larger else big.stride()[:-2] + big.stride()[:-3:-1]
+    return all(strides[i] == strides[i + 1] * shape[i + 1] for i in range(len(shape) - 2))
+
+
+def _folded(tensor1, tensor2):
+    transpose = tensor2._data.ndim > tensor1._data.ndim
+    t1 = shape_ops.matrix_transpose(tensor2) if transpose else tensor1
+    t2 = tensor2 if not transpose else (shape_ops.t(tensor1) if tensor1._data.ndim == 2
+                                        else tensor1)
+    out_shape = t1._data.shape[:-1] + ((t2._data.shape[-1],) if t2._data.ndim == 2 else ())
+    folded = shape_ops.reshape(t1, -1, t1._data.shape[-1])
+    if t2._data.ndim == 1:
+        return shape_ops.unsafe_view(mv(folded, t2), out_shape)
+    out = shape_ops.unsafe_view(mm(folded, t2), out_shape)
+    if not transpose:
+        return out
+    # torch's output.mT().contiguous(): a real copy with canonical strides
+    return shape_ops.clone(shape_ops.matrix_transpose(out), contiguous=True)
 
 
 def _batched(a, b):
@@ -264,7 +304,9 @@ def linear(input, weight, bias=None):
 
 
 def _linear_checks(input, weight, bias):
-    """F.linear's own message for mismatched dtypes (not the one of `@`)."""
+    """F.linear's own message for mismatched dtypes (not the one of `@`), and devices."""
+    if input._device is not weight._device:
+        _same_device(weight, input, "mat1", "addmm")
     for other in (weight, bias):
         if other is not None and other._dtype is not input._dtype:
             raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got "
@@ -277,11 +319,19 @@ def _linear_checks(input, weight, bias):
                            f"{weight._data.shape[1]}x{weight._data.shape[0]})")
 
 
+class TraceBackward0(Function):
+    def forward(self, a):
+        self.shape = a.shape
+        return np.trace(a)
+
+    def backward(self, g):
+        grad = np.zeros(self.shape, g.dtype)
+        np.fill_diagonal(grad, g)
+        return grad
+
+
 def trace(input):
-    from .reduce import sum as _sum
     if input._data.ndim != 2:
         raise RuntimeError(f"trace: expected a matrix, but got tensor with dim "
                            f"{input._data.ndim}")
-    n = min(input._data.shape)
-    from ..creation import eye
-    return _sum(input[:n, :n] * eye(n, dtype=input._dtype))
+    return TraceBackward0.apply(input)

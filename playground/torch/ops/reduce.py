@@ -272,7 +272,7 @@ class _AmaxLike(Function):
         if not self.keepdim:
             g = np.expand_dims(g, self.axes) if self.axes is not None else g
         mask = a == out
-        return np.where(mask, g / mask.sum(axis=self.axes, keepdims=True), 0)
+        return g * mask / mask.sum(axis=self.axes, keepdims=True)  # torch's formula (-0. too)
 
 
 class AmaxBackward0(_AmaxLike):

@@ -30,10 +30,11 @@ class SGD(Optimizer):
                                       maximize=maximize, foreach=foreach,
                                       differentiable=differentiable, fused=fused))
 
-    def _update(self, p, g, group, state):
+    def _update(self, p, g, group):
         g = _decayed(g, p, group["weight_decay"])
         momentum = group["momentum"]
-        if momentum:
+        if momentum:  # plain SGD keeps no state at all, as in torch
+            state = self.state[p]
             buf = state.get("momentum_buffer")
             if buf is None:
                 buf = state["momentum_buffer"] = self._buffer(p, g)
@@ -65,7 +66,8 @@ class Adam(Optimizer):
                                       differentiable=differentiable, fused=fused,
                                       decoupled_weight_decay=decoupled_weight_decay))
 
-    def _update(self, p, g, group, state):
+    def _update(self, p, g, group):
+        state = self.state[p]
         if not state:
             state["step"] = _step_tensor()
             state["exp_avg"] = self._buffer(p)
@@ -123,7 +125,8 @@ class RMSprop(Optimizer):
                                       capturable=capturable, foreach=foreach, maximize=maximize,
                                       differentiable=differentiable))
 
-    def _update(self, p, g, group, state):
+    def _update(self, p, g, group):
+        state = self.state[p]
         if not state:
             state["step"] = _step_tensor()
             state["square_avg"] = self._buffer(p)
@@ -170,7 +173,8 @@ class Adagrad(Optimizer):
                 self.state[p] = {"step": _step_tensor(), "sum": self._buffer(
                     p, np.full_like(p._data, group["initial_accumulator_value"]))}
 
-    def _update(self, p, g, group, state):
+    def _update(self, p, g, group):
+        state = self.state[p]
         state["step"]._data += 1
         step = float(state["step"]._data)
         g = _decayed(g, p, group["weight_decay"])
@@ -178,3 +182,8 @@ class Adagrad(Optimizer):
         s = state["sum"]._data
         s += g * g
         p._data -= clr * g / (np.sqrt(s) + group["eps"])
+
+
+for _cls, _mod in ((SGD, "sgd"), (Adam, "adam"), (AdamW, "adamw"), (RMSprop, "rmsprop"),
+                   (Adagrad, "adagrad")):
+    _cls.__module__ = f"torch.optim.{_mod}"  # type(opt) prints as in torch

@@ -1,15 +1,17 @@
 """The Optimizer base: parameter groups, per-parameter state, zero_grad, torch's repr."""
+import collections
+
 import numpy as np
 
 from ..tensor import Tensor, _make
 
 
 class Optimizer:
-    defaults_order = ()  # the hyper-parameters in the order torch stores them
+    __module__ = "torch.optim.optimizer"
 
     def __init__(self, params, defaults):
         self.defaults = defaults
-        self.state = {}
+        self.state = collections.defaultdict(dict)  # per parameter, created when first needed
         self.param_groups = []
         if isinstance(params, Tensor):
             raise TypeError("params argument given to the optimizer should be an iterable of "
@@ -64,11 +66,12 @@ class Optimizer:
                 g = p._grad._data
                 if group.get("maximize"):
                     g = -g
-                self._update(p, g, group, self.state.setdefault(p, {}))
+                self._update(p, g, group)
                 p._vc[0] += 1  # an in-place change, as torch's p.add_(...)
         return loss
 
-    def _update(self, p, g, group, state):
+    def _update(self, p, g, group):
+        """One step for parameter p with gradient g; self.state[p] holds what it keeps."""
         raise NotImplementedError
 
     @staticmethod
@@ -94,11 +97,14 @@ class Optimizer:
         params = [p for g in self.param_groups for p in g["params"]]
         for group, saved in zip(self.param_groups, state_dict["param_groups"]):
             group.update({k: v for k, v in saved.items() if k != "params"})
-        self.state = {params[i]: dict(s) for i, s in state_dict["state"].items()}
+        self.state = collections.defaultdict(dict)
+        self.state.update({params[i]: dict(s) for i, s in state_dict["state"].items()})
 
     def __repr__(self):
         lines = [type(self).__name__ + " ("]
         for i, group in enumerate(self.param_groups):
+            if i:
+                lines.append("")  # torch separates groups with a blank line
             lines.append(f"Parameter Group {i}")
             for key in sorted(k for k in group if k != "params"):
                 lines.append(f"    {key}: {group[key]}")
