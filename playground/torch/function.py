@@ -18,6 +18,7 @@ The backward engine (autograd.py) reduces broadcast gradients and casts them to 
 dtype, so no backward formula has to.
 """
 import itertools
+import sys
 import weakref
 
 import numpy as np
@@ -100,20 +101,25 @@ class Function(Node):
                 if x._device is not CPU:
                     dev = x._device
                 if grad_mode:
-                    e = edge(x)
-                    edges.append(e)
-                    if e[0] is None:
-                        meta.append(None)
+                    fn = x._grad_fn if x._base is None else x._current_grad_fn()
+                    if fn is not None:
+                        edges.append((fn, x._nr))
+                    elif x._rg:
+                        edges.append((accumulator(x), 0))
                     else:
-                        meta.append((x._data.shape, x._dtype.np))
-                        record = True
+                        edges.append(_NO_EDGE)
+                        meta.append(None)
+                        continue
+                    meta.append((a.shape, x._dtype.np))
+                    record = True
                     continue
             else:
                 arrays.append(x)
             edges.append(_NO_EDGE)
             meta.append(None)
         node = _new(cls)
-        node._meta = tuple(meta)
+        if record:
+            node._meta = tuple(meta)
         out = node.forward(*arrays, **params)
         if type(out) is tuple:  # a multi-output op (unbind, split) sets node.n_outputs
             outs = result = tuple(_make(o, dev) for o in out)
@@ -162,7 +168,8 @@ class Function(Node):
 
     def needs(self, i):
         """Whether input i needs a gradient (lets a formula skip work for constants)."""
-        return self._meta[i] is not None
+        meta = self._meta
+        return bool(meta) and meta[i] is not None
 
     def forward(self, *args, **params):
         raise NotImplementedError
@@ -186,15 +193,24 @@ class AccumulateGrad(Node):
         if g.shape != v._data.shape:
             g = sum_to(g, v._data.shape)
         if v._grad is None:
-            # a copy laid out like the leaf (torch's layout contract for .grad); a copy also
-            # because the same gradient array may flow to other leaves
-            grad = np.empty_like(v._data)
-            grad[...] = g
+            if g.base is None and g.dtype == v._dtype.np and g.strides == v._data.strides and \
+                    sys.getrefcount(g) <= _ONLY_HERE:
+                grad = g  # a fresh array nobody else holds: take it, as torch steals buffers
+            else:
+                # a copy laid out like the leaf (torch's layout contract for .grad), which is
+                # also what keeps a gradient shared with other leaves from being aliased
+                grad = np.empty_like(v._data)
+                grad[...] = g
             v._grad = _make(grad, v._device)
         else:
             acc = v._grad
             np.add(acc._data, g, out=acc._data, casting="unsafe")
             acc._vc[0] += 1
+
+
+# references to a gradient array that only the engine holds when accumulate() looks at it:
+# the caller's buffer list, the argument, and getrefcount's own argument
+_ONLY_HERE = 3
 
 
 class NotDifferentiable(Function):
@@ -260,7 +276,7 @@ def edge(x):
 def accumulator(leaf):
     """A leaf's AccumulateGrad node, shared by every op that uses the leaf. The tensor holds it
     weakly and the graph strongly, as in torch, so there is no reference cycle."""
-    ref = leaf._acc
+    ref = getattr(leaf, "_acc", None)
     acc = ref() if ref is not None else None
     if acc is None:
         acc = _new(AccumulateGrad)

@@ -78,13 +78,10 @@ def _make(arr, device=CPU):
     t._rg = False
     t._grad = None
     t._grad_fn = None
-    t._nr = 0
     t._vc = [0]
     t._base = None
-    t._view_fn = None
-    t._view_gen = None
-    t._acc = None
-    t._retains = False
+    # left unset, to keep this hot path short: _nr (set with _grad_fn), _view_fn and
+    # _view_gen (set by link_view when _base is), _acc and _retains (read with getattr)
     return t
 
 
@@ -262,7 +259,7 @@ class Tensor:
 
     @property
     def grad(self):
-        if self.grad_fn is not None and not self._retains:
+        if self.grad_fn is not None and not getattr(self, "_retains", False):
             warnings.warn(NON_LEAF_GRAD_WARNING, UserWarning, stacklevel=2)
         return self._grad
 
@@ -297,13 +294,13 @@ class Tensor:
 
     @property
     def retains_grad(self):
-        return self._retains
+        return getattr(self, "_retains", False)
 
     def retain_grad(self):
         if not self.requires_grad:
             raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
         fn = self.grad_fn
-        if fn is None or self._retains:
+        if fn is None or getattr(self, "_retains", False):
             return
         import weakref
         if fn._retained_map is None:
@@ -386,10 +383,6 @@ class Tensor:
         elif isinstance(dtype, type) and hasattr(dtype, "_dtype"):  # torch.FloatTensor etc.
             dtype = dtype._dtype
         return self.to(dtype)
-
-    def to(self, *args, **kwargs):
-        from .ops.convert import to
-        return to(self, *args, **kwargs)
 
     def cpu(self, memory_format=None):
         return self.to(CPU)

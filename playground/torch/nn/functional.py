@@ -88,7 +88,9 @@ def _reduce(loss, reduction):
 
 def _reduce_array(values, reduction):
     if reduction == "mean":
-        return np.mean(values, dtype=values.dtype)
+        # sum / count: what np.mean does, without its Python-level wrapper
+        return np.asarray(values.sum(dtype=values.dtype) / (values.size or np.nan),
+                          dtype=values.dtype)
     if reduction == "sum":
         return np.sum(values)
     return values

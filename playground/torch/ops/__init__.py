@@ -155,6 +155,7 @@ def bind_methods(Tensor):
     Tensor.unsqueeze_ = _metadata_inplace(shape.unsqueeze)
     Tensor.T = property(shape.reversed_dims)
     Tensor.mT = property(shape.matrix_transpose)
+    Tensor.to = convert.to
     Tensor.__getitem__ = index.getitem
     Tensor.__setitem__ = index.setitem
 

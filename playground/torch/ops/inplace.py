@@ -13,7 +13,7 @@ from .. import dtypes
 from ..function import Function, edge, link_inputs, record_versions
 from ..grad_mode import GradMode
 from ..tensor import Tensor
-from .common import check_broadcast, operand, promote, scalar
+from .common import broadcast_shapes, check_broadcast, operand, promote, scalar
 from .shape import replay
 
 _new = object.__new__
@@ -198,7 +198,6 @@ def copy_(self, src, non_blocking=False):
     src = operand(src, "src")
     if not isinstance(src, Tensor):
         return fill_(self, src)
-    from .common import broadcast_shapes
     shape = broadcast_shapes(self._data.shape, _fit(src._data, self._data.shape).shape)
     if shape != self._data.shape:
         raise RuntimeError(f"output with shape {list(self._data.shape)} doesn't match the "

@@ -518,7 +518,8 @@ class ReluBackward0(Function):
         return out
 
     def backward(self, g):
-        return np.where(self.saved[0] > 0, g, 0)
+        # g * mask is -0. where g < 0 and the mask is off; + 0. makes it 0., as torch has it
+        return g * (self.saved[0] > 0) + 0.0
 
 
 class LeakyReluBackward0(Function):
