@@ -96,7 +96,12 @@ class LogSlider(pn.viewable.Viewer):
         self._last_good = float(x)
         return float(x)
 
-    def _from_slider(self, event) -> None:
+    def _from_slider(self, *events) -> None:
+        # the page may send value and value_throttled together: param then passes both
+        for event in events:
+            self._from_slider_event(event)
+
+    def _from_slider_event(self, event) -> None:
         if self._syncing:
             return
         x = snap(10 ** event.new, self.digits)

@@ -8,7 +8,8 @@ import time
 
 from .. import protocol
 from .benchmark import matmul
-from .descent import descent_1d, descent_2d
+from .descent import descent_1d
+from .descent2d import descent_2d
 from .gradcheck import gradcheck
 from .regression import regression
 from .training import training

@@ -2,7 +2,7 @@
 with train/test losses and the decision map."""
 import math
 
-from .descent import make_optimizer
+from .optimizers import make_optimizer
 
 
 def make_dataset(spec, torch):
