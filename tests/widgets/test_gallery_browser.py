@@ -6,29 +6,16 @@ and the code cell, and reads the Bokeh document's data to check that each change
 Asserts no console errors and no blocked requests. Screenshot:
 tests/artifacts/widgets_gallery.png.
 """
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
+import browser_support as support
+
 pytestmark = pytest.mark.browser
 
 HERE = Path(__file__).resolve().parent
-REPO_ROOT = HERE.parents[1]
-ARTIFACTS = REPO_ROOT / "tests" / "artifacts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
-
-sync_api = pytest.importorskip("playwright.sync_api")
-if not Path(CHROMIUM).exists():
-    pytest.skip(f"{CHROMIUM} not installed", allow_module_level=True)
+ARTIFACTS = support.ARTIFACTS
 
 # A named ColumnDataSource's data, as plain arrays (the gallery names the ones it reads).
 READ_SOURCE = """(name) => {
@@ -50,62 +37,19 @@ DATA_TO_PAGE = """([name, x, y]) => {
 }"""
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def gallery_url(tmp_path_factory):
-    port = free_port()
     log = tmp_path_factory.mktemp("serve") / "panel-serve.log"
-    env = dict(os.environ, PYTHONPATH=str(REPO_ROOT))
-    with open(log, "w") as log_file:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "panel", "serve", str(HERE / "gallery_app.py"),
-             "--address", "127.0.0.1", "--port", str(port),
-             "--allow-websocket-origin", f"127.0.0.1:{port}"],
-            stdout=log_file, stderr=subprocess.STDOUT, env=env, cwd=REPO_ROOT)
-    url = f"http://127.0.0.1:{port}/gallery_app"
-    try:
-        deadline = time.time() + 45
-        while True:
-            try:
-                urllib.request.urlopen(url, timeout=5).read()
-                break
-            except OSError:
-                if server.poll() is not None or time.time() > deadline:
-                    pytest.fail(f"panel serve did not start:\n{log.read_text()}")
-                time.sleep(0.2)
+    with support.panel_serve(HERE / "gallery_app.py", log) as url:
         yield url
-    finally:
-        server.terminate()
-        try:
-            server.wait(10)
-        except subprocess.TimeoutExpired:
-            server.kill()
 
 
 def test_gallery_renders_and_responds(gallery_url):
-    base = gallery_url.rsplit("/", 1)[0]
-    blocked, console_errors = [], []
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = None
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        b = support.Browser(p, viewport=(1500, 1000))
+        page = b.page
         try:
-            context = browser.new_context(viewport={"width": 1500, "height": 1000})
-
-            def route(r):
-                url = r.request.url
-                if url.startswith((base + "/", "data:", "blob:")):
-                    return r.continue_()
-                blocked.append(url)
-                return r.abort("internetdisconnected")
-            context.route("**/*", route)
-            page = context.new_page()
-            page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda e: console_errors.append(f"pageerror: {e}"))
             page.goto(gallery_url)
             page.wait_for_function("(s) => window.Bokeh && (%s)(s) !== null" % READ_SOURCE,
                                    arg="gallery-tensor-cells", timeout=30_000)
@@ -171,13 +115,9 @@ def test_gallery_renders_and_responds(gallery_url):
             ARTIFACTS.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(ARTIFACTS / "widgets_gallery.png"), full_page=True)
         except Exception:
-            if page is None:
-                raise
-            ARTIFACTS.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(ARTIFACTS / "widgets_gallery_failed.png"), full_page=True)
+            b.screenshot("widgets_gallery_failed.png")
             raise
         finally:
-            browser.close()
-    assert blocked == [], f"requests to other hosts: {blocked}"
-    assert console_errors == [], f"console errors: {console_errors}"
+            b.close()
+    support.assert_clean(b)
 
