@@ -11,8 +11,10 @@ assembled here from pinned downloads. Stages (more will be added here):
                                  against the official pyodide-lock.json from the npm tarball
               pyodide-lock.json  the official lock, trimmed to the packages shipped
 
-Usage (so far):
-  python build.py --runtime-only [--out DIR] [--cache DIR]
+Usage:
+  python build.py [--out DIR] [--cdn] [--no-precompile]   build the site (into _site/)
+  python build.py --serve [--port 8000]                   ... and serve it on 127.0.0.1
+  python build.py --runtime-only [--out DIR]              the numpy runtime the tests use
 
 Only the standard library is imported at module level, so this file can be imported (e.g. by
 the test harness) before anything else is installed.
@@ -364,6 +366,613 @@ def assemble_runtime(out: Path, packages: list[str], cache: Path) -> Path:
 
 
 # --------------------------------------------------------------------------------------
+# Stage: wheels (the site's Python packages)
+# --------------------------------------------------------------------------------------
+
+# Pyodide's own builds the app needs (numpy for the engine, contourpy for Bokeh's contours,
+# packaging for Bokeh, six for bleach); their dependencies come along (see resolve_packages).
+SITE_PYODIDE_PACKAGES = ("numpy", "contourpy", "packaging", "six")
+# Pure-Python wheels from PyPI, exact pins: the versions the host-side tests run with
+# (Panel 1.7.5 / Bokeh 3.7.3, see ../README.md) plus what they need in the browser.
+SITE_PURE_WHEELS = (
+    "panel==1.7.5", "bokeh==3.7.3", "param==2.4.2", "pyviz-comms==3.0.6", "jinja2==3.1.6",
+    "narwhals==2.29.0", "xyzservices==2026.9.1", "markdown-it-py==4.3.0", "mdurl==0.1.2",
+    "mdit-py-plugins==0.7.0", "linkify-it-py==2.2.0", "uc-micro-py==2.0.0",
+    "markdown==3.11.3", "bleach==6.4.0", "webencodings==0.6.1", "typing-extensions==4.16.0",
+    # with it present Panel's pyodide module skips patching pandas.read_csv (so never imports
+    # pandas); 14 kB
+    "pyodide-http==0.2.1",
+)
+# No pure wheels on PyPI for these: built from their sdists without the C extension.
+SITE_SDIST_WHEELS = ("pyyaml==6.0.3", "markupsafe==3.0.4")
+# Dependencies declared by the wheels above that the site does not ship, and why. Anything
+# else missing stops the build.
+DROPPED_DEPENDENCIES = {
+    "pandas": "Bokeh/Panel use it only for DataFrames, which the lessons never make; a "
+              "stand-in answers their isinstance checks (playground/browser.py); saves 5.7 MB",
+    "pillow": "Bokeh imports it only to encode images; the lessons draw none",
+    "requests": "Panel uses it only to download files",
+    "tqdm": "Panel uses it only for progress bars in notebooks",
+    "tornado": "Bokeh's server, not used in the browser (Bokeh marks it non-emscripten)",
+}
+
+
+def fetch_pure_wheels(cache: Path) -> list[Path]:
+    """The pinned pure-Python wheels (downloaded once into cache/pure)."""
+    dest = Path(cache) / "pure"
+    dest.mkdir(parents=True, exist_ok=True)
+    wanted = {normalize_name(p.split("==")[0]): p for p in SITE_PURE_WHEELS}
+    have = {normalize_name(f.name.split("-")[0]): f for f in dest.glob("*.whl")}
+    missing = [pin for name, pin in wanted.items()
+               if name not in have or f"-{pin.split('==')[1]}-" not in have[name].name]
+    if missing:
+        log(f"downloading {len(missing)} pure-Python wheels from PyPI")
+        run_tool([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
+                  "--only-binary=:all:", "--platform", "any", "--implementation", "py",
+                  "--abi", "none", "--python-version", "3.12", "-d", str(dest), *missing],
+                 "pip download (pure wheels)")
+    found = []
+    for name, pin in wanted.items():
+        version = pin.split("==")[1]
+        match = [f for f in dest.glob("*.whl") if normalize_name(f.name.split("-")[0]) == name
+                 and f.name.split("-")[1] == version]
+        if not match:
+            raise BuildError(f"no wheel for {pin} in {dest} after downloading it")
+        found.append(match[0])
+    return found
+
+
+def build_sdist_wheels(cache: Path) -> list[Path]:
+    """PyYAML and MarkupSafe as pure wheels, built from their sdists (C extensions off)."""
+    dest = Path(cache) / "pure-built"
+    dest.mkdir(parents=True, exist_ok=True)
+    out = []
+    for pin in SITE_SDIST_WHEELS:
+        name, version = pin.split("==")
+        done = [f for f in dest.glob("*.whl") if normalize_name(f.name.split("-")[0]) == name
+                and f.name.split("-")[1] == version]
+        if not done:
+            log(f"building a pure wheel of {pin} from its sdist")
+            env = dict(os.environ, PYYAML_FORCE_LIBYAML="0", CC="/bin/false",
+                       SOURCE_DATE_EPOCH="1700000000")
+            with tempfile.TemporaryDirectory() as tmp:
+                run_tool([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
+                          "--no-binary=:all:", pin, "-d", tmp], f"pip download {pin} (sdist)")
+                sdist = next(Path(tmp).iterdir())
+                proc = subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet",
+                                       "--no-deps", "--no-cache-dir", str(sdist), "-w", str(dest)],
+                                      env=env, capture_output=True, text=True)
+                if proc.returncode:
+                    raise BuildError(f"could not build a pure wheel of {pin}:\n{proc.stderr}")
+            done = [f for f in dest.glob("*.whl")
+                    if normalize_name(f.name.split("-")[0]) == name]
+        if not done[0].name.endswith("-py3-none-any.whl"):
+            raise BuildError(f"{done[0].name} is not a pure wheel: its C extension got built")
+        out.append(done[0])
+    return out
+
+
+def _rewrite_wheel(src: Path, dst: Path, keep, patch=None) -> None:
+    """Copy a wheel keeping only the members `keep(name)` accepts, optionally patching their
+    text, and write a RECORD that matches (so installers accept the result)."""
+    with zipfile.ZipFile(src) as zin:
+        record_name = next(n for n in zin.namelist() if n.endswith(".dist-info/RECORD"))
+        entries = []
+        with zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+            for item in zin.infolist():
+                name = item.filename
+                if name == record_name or not keep(name):
+                    continue
+                data = zin.read(name)
+                if patch:
+                    data = patch(name, data)
+                info = zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0))
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = item.external_attr
+                zout.writestr(info, data)
+                digest = hashlib.sha256(data).digest()
+                import base64
+                entries.append(f"{name},sha256={base64.urlsafe_b64encode(digest).rstrip(b'=').decode()},{len(data)}")
+            entries.append(f"{record_name},,")
+            zout.writestr(zipfile.ZipInfo(record_name, date_time=(2024, 1, 1, 0, 0, 0)),
+                          "\n".join(entries) + "\n")
+
+
+def _slim_bokeh(name: str) -> bool:
+    # Bokeh's JavaScript is served by the page from ./static/bokeh, not from the wheel
+    # (Panel's own CDN wheels drop it the same way); templates stay.
+    return name.startswith("bokeh/core/_templates") or not (
+        name.endswith(("bokeh.json", ".js", ".d.ts", ".tsbuildinfo", ".js.map")))
+
+
+def _slim_panel(name: str) -> bool:
+    # Panel's bundled JS/CSS is served from ./static/panel; tests are not needed
+    return not (name.startswith(("panel/tests/", "panel/dist/bundled/", "panel/examples/"))
+                or name == "panel/dist/panel.json" or re.match(r"panel/dist/panel.*\.js", name))
+
+
+def prepare_pure_wheels(wheels: list[Path], out: Path) -> list[Path]:
+    """Copy the pure wheels into the dist, slimming Bokeh and Panel."""
+    result = []
+    for w in wheels:
+        dst = out / w.name
+        project = normalize_name(w.name.split("-")[0])
+        if project == "bokeh":
+            _rewrite_wheel(w, dst, _slim_bokeh)
+        elif project == "panel":
+            _rewrite_wheel(w, dst, _slim_panel)
+        else:
+            shutil.copy2(w, dst)
+        result.append(dst)
+    return result
+
+
+PROJECT_PACKAGES = ("playground", "widgets")
+
+
+def project_version() -> str:
+    m = re.search(r'^version = "([^"]+)"', (REPO_ROOT / "pyproject.toml").read_text(), re.M)
+    return m.group(1)
+
+
+def build_project_wheel(out: Path) -> Path:
+    """The project's own wheel (playground + widgets), written directly: it is pure Python,
+    and doing it here keeps a rebuild to seconds."""
+    import base64
+    version = project_version()
+    dist_info = f"playground-{version}.dist-info"
+    path = out / f"playground-{version}-py3-none-any.whl"
+    files = {}
+    for package in PROJECT_PACKAGES:
+        for f in sorted((REPO_ROOT / package).rglob("*.py")):
+            if "__pycache__" not in f.parts:
+                files[f.relative_to(REPO_ROOT).as_posix()] = f.read_bytes()
+    files[f"{dist_info}/METADATA"] = (f"Metadata-Version: 2.1\nName: playground\n"
+                                      f"Version: {version}\nRequires-Dist: numpy\n").encode()
+    files[f"{dist_info}/WHEEL"] = (b"Wheel-Version: 1.0\nGenerator: build.py\n"
+                                   b"Root-Is-Purelib: true\nTag: py3-none-any\n")
+    files[f"{dist_info}/top_level.txt"] = "\n".join(PROJECT_PACKAGES).encode() + b"\n"
+    record = []
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in files.items():
+            z.writestr(zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0)), data)
+            digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=")
+            record.append(f"{name},sha256={digest.decode()},{len(data)}")
+        record.append(f"{dist_info}/RECORD,,")
+        z.writestr(zipfile.ZipInfo(f"{dist_info}/RECORD", date_time=(2024, 1, 1, 0, 0, 0)),
+                   "\n".join(record) + "\n")
+    return path
+
+
+def wheel_metadata(path: Path) -> tuple[str, str, list[str], list[str]]:
+    """(name, version, requirements for emscripten, top-level import names) of a wheel."""
+    with zipfile.ZipFile(path) as z:
+        names = z.namelist()
+        meta_name = next(n for n in names if n.endswith(".dist-info/METADATA"))
+        meta = z.read(meta_name).decode()
+        top = next((n for n in names if n.endswith(".dist-info/top_level.txt")), None)
+        imports = (z.read(top).decode().split() if top else
+                   sorted({n.split("/")[0] for n in names if "/" in n and
+                           not n.split("/")[0].endswith((".dist-info", ".data"))}))
+    name = re.search(r"^Name: (.+)$", meta, re.M).group(1).strip()
+    version = re.search(r"^Version: (.+)$", meta, re.M).group(1).strip()
+    requires = []
+    for line in re.findall(r"^Requires-Dist: (.+)$", meta, re.M):
+        req, _, marker = line.partition(";")
+        if marker and not _marker_holds(marker):
+            continue
+        requires.append(normalize_name(re.split(r"[\s<>=!~(\[]", req.strip(), 1)[0]))
+    return normalize_name(name), version, requires, [i for i in imports if i]
+
+
+def _marker_holds(marker: str) -> bool:
+    """Whether an environment marker holds in Pyodide (extras never requested)."""
+    marker = marker.strip()
+    if "extra" in marker:
+        return False
+    env = {"sys_platform": "emscripten", "platform_system": "Emscripten",
+           "python_version": "3.12", "implementation_name": "cpython", "os_name": "posix"}
+    expr = marker
+    for key, value in env.items():
+        expr = expr.replace(key, repr(value))
+    try:
+        return bool(eval(expr, {"__builtins__": {}}))  # noqa: S307 (literal comparisons only)
+    except Exception:
+        return True
+
+
+def add_wheels_to_lock(lock: dict, wheels: list[Path]) -> dict:
+    """Lock entries for wheels that are not Pyodide's own, with dependencies checked: each must
+    be shipped or listed in DROPPED_DEPENDENCIES."""
+    entries = {}
+    for w in wheels:
+        name, version, requires, imports = wheel_metadata(w)
+        entries[name] = {"name": name, "version": version, "file_name": w.name,
+                         "install_dir": "site", "sha256": sha256_file(w),
+                         "package_type": "package", "imports": imports, "depends": requires,
+                         "unvendored_tests": False}
+    packages = dict(lock["packages"])
+    packages.update(entries)
+    for name, entry in entries.items():
+        kept = []
+        for dep in entry["depends"]:
+            if dep in packages:
+                kept.append(dep)
+            elif dep not in DROPPED_DEPENDENCIES:
+                raise BuildError(f"{name} needs {dep}, which the site does not ship: add it to "
+                                 "SITE_PURE_WHEELS (or explain it in DROPPED_DEPENDENCIES)")
+        entry["depends"] = sorted(kept)
+    return {**lock, "packages": packages}
+
+
+# --------------------------------------------------------------------------------------
+# Stage: precompile (bytecode made by Pyodide's own Python, shipped inside the wheels)
+# --------------------------------------------------------------------------------------
+
+# Pyodide runs with sys.dont_write_bytecode, so without .pyc files every page load compiles
+# Panel, Bokeh and the app from source. The bytecode is made by Pyodide itself (under Node):
+# its Python 3.12.7 is exactly the one that will read it.
+PRECOMPILE_PY = r"""
+import compileall, hashlib, io, json, os, py_compile, sys, tempfile, zipfile
+dist = "/dist"
+lock = json.load(open(f"{dist}/pyodide-lock.json"))
+todo = set(json.loads(sys.argv[1]))
+for entry in lock["packages"].values():
+    if entry["file_name"] not in todo:
+        continue
+    path = f"{dist}/{entry['file_name']}"
+    with tempfile.TemporaryDirectory() as tmp:
+        with zipfile.ZipFile(path) as z:
+            z.extractall(tmp)
+        compileall.compile_dir(tmp, quiet=2, stripdir=tmp, prependdir="/lib/python3.12/site-packages",
+                               invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH)
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+            for root, _, files in os.walk(tmp):
+                for f in sorted(files):
+                    full = os.path.join(root, f)
+                    z.write(full, os.path.relpath(full, tmp))
+    data = buf.getvalue()
+    open(path, "wb").write(data)
+    entry["sha256"] = hashlib.sha256(data).hexdigest()
+json.dump(lock, open(f"{dist}/pyodide-lock.json", "w"), indent=1, sort_keys=True)
+print("precompiled", len(todo), "wheels")
+"""
+
+PRECOMPILE_MJS = r"""
+import path from "node:path";
+const [dist, script, files] = process.argv.slice(2);
+const { loadPyodide } = await import(path.resolve(dist, "pyodide.mjs"));
+const py = await loadPyodide({ indexURL: path.resolve(dist) + "/", stdout: console.log,
+                               stderr: console.error });
+py.FS.mkdir("/dist");
+py.FS.mount(py.FS.filesystems.NODEFS, { root: path.resolve(dist) }, "/dist");
+py.globals.set("argv_files", files);
+await py.runPythonAsync(`import sys; sys.argv = ["precompile", argv_files]\n` +
+                        (await import("node:fs")).readFileSync(script, "utf8"));
+"""
+
+
+def precompile_wheels(dist: Path, file_names: list[str], cache: Path) -> None:
+    """Add bytecode to the named wheels in `dist` (and update the lock's sha256). Results are
+    cached by the input wheel's hash, so a rebuild only compiles what changed (our wheel)."""
+    store = Path(cache) / "precompiled"
+    store.mkdir(parents=True, exist_ok=True)
+    lock_path = dist / LOCK_FILE
+    lock = json.loads(lock_path.read_text())
+    by_file = {e["file_name"]: e for e in lock["packages"].values()}
+    todo = []
+    for name in file_names:
+        key = sha256_file(dist / name)
+        hit = store / key / name
+        if hit.exists():
+            shutil.copy2(hit, dist / name)
+            by_file[name]["sha256"] = sha256_file(dist / name)
+        else:
+            todo.append((name, key))
+    lock_path.write_text(json.dumps(lock, indent=1, sort_keys=True) + "\n")
+    if not todo:
+        return
+    node = shutil.which("node")
+    if not node:
+        raise BuildError("node is needed to precompile the wheels (or pass --no-precompile)")
+    log(f"compiling {len(todo)} wheels to bytecode inside Pyodide")
+    with tempfile.TemporaryDirectory() as tmp:
+        script = Path(tmp) / "precompile.py"
+        script.write_text(PRECOMPILE_PY)
+        runner = Path(tmp) / "precompile.mjs"
+        runner.write_text(PRECOMPILE_MJS)
+        run_tool([node, str(runner), str(dist), str(script), json.dumps([n for n, _ in todo])],
+                 "precompiling the wheels inside Pyodide")
+    for name, key in todo:
+        (store / key).mkdir(exist_ok=True)
+        shutil.copy2(dist / name, store / key / name)
+
+
+# --------------------------------------------------------------------------------------
+# Stage: site (panel convert, made self-contained, with the project's page parts)
+# --------------------------------------------------------------------------------------
+
+SITE_OUT = REPO_ROOT / "_site"
+SITE_CDN_OUT = REPO_ROOT / "_site-cdn"
+STATIC_SOURCES = REPO_ROOT / "site"
+APP_SCRIPT = REPO_ROOT / "playground" / "app.py"
+PYODIDE_CDN = f"https://cdn.jsdelivr.net/pyodide/v{PYODIDE_VERSION}/full/"
+SITE_STAMP = ".site-stamp.json"
+SITE_LAYOUT = 1  # bump when build_site changes what it writes
+
+
+def panel_convert(workdir: Path) -> tuple[str, str]:
+    """Run `panel convert --to pyodide-worker` on the app; return (page HTML, app code)."""
+    import panel  # noqa: F401  (checks the pinned panel is installed before converting)
+    proc = subprocess.run([sys.executable, "-m", "panel", "convert", str(APP_SCRIPT),
+                           "--to", "pyodide-worker", "--out", str(workdir)],
+                          capture_output=True, text=True, cwd=REPO_ROOT)
+    if proc.returncode:
+        raise BuildError(f"panel convert failed:\n{proc.stdout}{proc.stderr}")
+    html = (workdir / "app.html").read_text()
+    worker = (workdir / "app.js").read_text()
+    m = re.search(r"const code = `(.*?)`\n\n  try \{", worker, re.S)
+    if not m:
+        raise BuildError("panel convert's worker changed: cannot find its app code")
+    return html, m.group(1)
+
+
+HANDLER_SCRIPT_RE = re.compile(r"<script type=\"text/javascript\">\s*const pyodideWorker = new "
+                               r"Worker\(\"\./app\.js\"\);.*?</script>", re.S)
+
+
+def self_host_page(html: str, out: Path, cdn: bool) -> str:
+    """Point the page's Bokeh/Panel resources at copies inside the site (or keep the CDNs
+    with --cdn), and swap panel's inline worker handler for site/handler.js."""
+    import bokeh
+    import panel
+    from panel.io.resources import CDN_DIST
+    if not HANDLER_SCRIPT_RE.search(html):
+        raise BuildError("panel convert's page changed: cannot find its worker handler")
+    html = HANDLER_SCRIPT_RE.sub('<script type="text/javascript" src="./handler.js"></script>',
+                                 html, count=1)
+    html = html.replace("</head>", '<link rel="stylesheet" href="./loader.css" type="text/css"/>'
+                                   '\n<link rel="icon" href="./favicon.svg"/>\n</head>', 1)
+    if cdn:
+        return html
+    bokeh_js = Path(bokeh.__file__).parent / "server" / "static" / "js"
+    panel_dist = Path(panel.__file__).parent / "dist"
+
+    def local_bokeh(m):
+        name, version = m.group(1), m.group(2)
+        if version != bokeh.__version__:
+            raise BuildError(f"the page asks for Bokeh {version}, but {bokeh.__version__} is "
+                             "installed: the venv does not match the pins")
+        _copy(bokeh_js / f"{name}.min.js", out / "static" / "bokeh" / f"{name}-{version}.min.js")
+        return f"./static/bokeh/{name}-{version}.min.js"
+    html = re.sub(r"https://cdn\.bokeh\.org/bokeh/(?:release|dev)/([a-z-]+?)-(\d[^\"']*?)\.min\.js",
+                  local_bokeh, html)
+    # Panel's stylesheets are also named at run time by the worker's Python (in the documents it
+    # sends), so their folders are copied whole; the handler rewrites those URLs too.
+    for sub in ("css", "bundled/theme", "bundled/reactiveesm", "assets", "images"):
+        if (panel_dist / sub).is_dir():
+            shutil.copytree(panel_dist / sub, out / "static" / "panel" / sub, dirs_exist_ok=True)
+    for url in set(re.findall(re.escape(CDN_DIST) + r"[^\"'\s)]+", html)):
+        rel = url[len(CDN_DIST):].split("?")[0]
+        _copy(panel_dist / rel, out / "static" / "panel" / rel)
+    return html.replace(CDN_DIST, "./static/panel/")
+
+
+def _copy(src: Path, dst: Path) -> None:
+    if not src.is_file():
+        raise BuildError(f"{src} is missing from the installed package")
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(src, dst)
+
+
+def _fill(template: str, values: dict) -> str:
+    for key, value in values.items():
+        marker = re.compile(r"/\*@" + key + r"@\*/(\"[^\"]*\"|\[\]|\{\}|0|``)")
+        if not marker.search(template):
+            raise BuildError(f"placeholder {key} not found in a site/ template")
+        template = marker.sub(lambda m: value, template)
+    return template
+
+
+def write_worker(out: Path, app_code: str, lock: dict, packages: list[str], cdn: bool) -> None:
+    from panel.io.resources import CDN_DIST
+    sizes = {}
+    for name in packages:
+        f = out / "pyodide" / lock["packages"][name]["file_name"]
+        sizes[name] = f.stat().st_size if f.exists() else 0
+    runtime = sum((out / "pyodide" / f).stat().st_size for f in CORE_FILES
+                  if (out / "pyodide" / f).exists())
+    pyodide_url = PYODIDE_CDN + "pyodide.js" if cdn else "./pyodide/pyodide.js"
+    worker = _fill((STATIC_SOURCES / "worker.js").read_text(), {
+        "PYODIDE_URL": json.dumps(pyodide_url), "PACKAGES": json.dumps(packages),
+        "PACKAGE_BYTES": json.dumps(sizes), "RUNTIME_BYTES": str(runtime),
+        "APP_CODE": "`" + app_code + "`"})
+    (out / "app.js").write_text(worker)
+    handler = (STATIC_SOURCES / "handler.js").read_text()
+    if not cdn:  # the documents the worker sends name Panel's CDN for stylesheets
+        handler = handler.replace("const docs_json = JSON.parse(msg.docs_json);",
+                                  "const docs_json = JSON.parse(msg.docs_json.replaceAll("
+                                  f"{json.dumps(CDN_DIST)}, './static/panel/'));")
+    (out / "handler.js").write_text(handler)
+
+
+def site_inputs_digest(cdn: bool, precompile: bool) -> str:
+    """A hash of everything a site build reads from the repository, plus the pins."""
+    h = hashlib.sha256()
+    h.update(json.dumps([SITE_LAYOUT, PYODIDE_VERSION, SITE_PYODIDE_PACKAGES, SITE_PURE_WHEELS,
+                         SITE_SDIST_WHEELS, cdn, precompile]).encode())
+    paths = [REPO_ROOT / "build.py", REPO_ROOT / "pyproject.toml"]
+    for top in (*PROJECT_PACKAGES, "site"):
+        paths += sorted(p for p in (REPO_ROOT / top).rglob("*")
+                        if p.is_file() and "__pycache__" not in p.parts)
+    for p in paths:
+        h.update(p.relative_to(REPO_ROOT).as_posix().encode())
+        h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+def site_is_current(out: Path, digest: str) -> bool:
+    try:
+        return json.loads((out / SITE_STAMP).read_text())["inputs"] == digest
+    except (OSError, ValueError, KeyError):
+        return False
+
+
+def build_site(out: Path, cache: Path, cdn: bool = False, precompile: bool = True) -> Path:
+    """Build the deployable site into `out` (skipped when nothing it reads has changed)."""
+    out = Path(out).resolve()
+    cache = Path(cache).resolve()
+    digest = site_inputs_digest(cdn, precompile)
+    if site_is_current(out, digest):
+        log(f"{out} is up to date")
+        return out
+    t0 = time.perf_counter()
+    with exclusive_lock(cache / ".build.lock"):
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+        tmp.chmod(0o755)
+        try:
+            _assemble_site(tmp, cache, cdn, precompile)
+            (tmp / SITE_STAMP).write_text(json.dumps({"inputs": digest, "cdn": cdn}) + "\n")
+            if out.exists():
+                if any(out.iterdir()) and not (out / SITE_STAMP).exists():
+                    raise BuildError(f"refusing to overwrite {out}: it is not a site built by "
+                                     "build.py; choose another --out")
+                shutil.rmtree(out)
+            os.replace(tmp, out)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+    log(f"built {'the CDN' if cdn else 'the self-contained'} site in {out} "
+        f"({dir_size(out) / 1e6:.1f} MB) in {time.perf_counter() - t0:.1f} s")
+    return out
+
+
+def _assemble_site(out: Path, cache: Path, cdn: bool, precompile: bool) -> None:
+    dist = out / "pyodide"
+    dist.mkdir()
+    core_tgz = fetch_pyodide_core(cache)
+    lock = read_official_lock(core_tgz)
+    official = resolve_packages(lock, SITE_PYODIDE_PACKAGES + (("pandas",) if cdn else ()))
+    pure = fetch_pure_wheels(cache) + build_sdist_wheels(cache)
+    wheels_dir = out / "wheels" if cdn else dist
+    wheels_dir.mkdir(exist_ok=True)
+    ours = prepare_pure_wheels(pure, wheels_dir) + [build_project_wheel(wheels_dir)]
+    if cdn:
+        # Pyodide and its packages from jsdelivr; the pure wheels and ours from the site
+        packages = official + [f"./wheels/{w.name}" for w in ours]
+        shutil.rmtree(dist)
+        site_lock = {"packages": {}}
+    else:
+        extract_core(core_tgz, dist)
+        copy_verified_wheels(fetch_wasm_carrier(cache), lock, official, dist, cache)
+        trimmed = {**lock, "packages": {n: lock["packages"][n] for n in official}}
+        site_lock = add_wheels_to_lock(trimmed, ours)
+        (dist / LOCK_FILE).write_text(json.dumps(site_lock, indent=1, sort_keys=True) + "\n")
+        packages = sorted(site_lock["packages"])
+        if precompile:
+            precompile_wheels(dist, [site_lock["packages"][n]["file_name"] for n in packages
+                                     if n not in official or n == "packaging"], cache)
+            site_lock = json.loads((dist / LOCK_FILE).read_text())
+    with tempfile.TemporaryDirectory() as tmp:
+        html, app_code = panel_convert(Path(tmp))
+    page = self_host_page(html, out, cdn)
+    (out / "index.html").write_text(page)
+    write_worker(out, app_code, site_lock, packages, cdn)
+    for f in STATIC_SOURCES.iterdir():
+        if f.name not in ("worker.js", "handler.js", "sw.js") and f.is_file():
+            shutil.copy2(f, out / f.name)
+    write_service_worker(out)
+    precompress(out)
+
+
+def write_service_worker(out: Path) -> None:
+    """sw.js with the list of the site's files and a build id (a new build, a new cache)."""
+    files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*")
+                   if p.is_file() and not p.name.endswith(".gz") and p.name != SITE_STAMP)
+    build_id = hashlib.sha256("".join(f"{f}:{(out / f).stat().st_size}" for f in files)
+                              .encode()).hexdigest()[:12]
+    assets = ["./"] + [f"./{f}" for f in files if f != "sw.js"]
+    sw = _fill((STATIC_SOURCES / "sw.js").read_text(), {"BUILD_ID": json.dumps(build_id),
+                                                       "ASSETS": json.dumps(assets)})
+    (out / "sw.js").write_text(sw)
+
+
+COMPRESSIBLE = (".js", ".mjs", ".wasm", ".json", ".html", ".css", ".svg", ".zip")
+
+
+def precompress(out: Path) -> None:
+    """file.gz beside each compressible file, for servers that send it (`--serve` does)."""
+    import gzip
+    for f in out.rglob("*"):
+        if f.is_file() and f.suffix in COMPRESSIBLE:
+            data = f.read_bytes()
+            packed = gzip.compress(data, compresslevel=9, mtime=0)
+            if len(packed) < 0.9 * len(data):
+                (f.parent / (f.name + ".gz")).write_bytes(packed)
+
+
+# --------------------------------------------------------------------------------------
+# Serving: a static server with the headers the site wants
+# --------------------------------------------------------------------------------------
+
+def make_handler(root: Path, isolate: bool = True):
+    """A SimpleHTTPRequestHandler for `root` that sends precompressed files when the browser
+    accepts gzip and, with `isolate`, the COOP/COEP headers that make the page cross-origin
+    isolated (so Stop can interrupt running code instead of restarting Python)."""
+    import http.server
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
+                          ".wasm": "application/wasm", ".mjs": "text/javascript",
+                          ".js": "text/javascript", ".whl": "application/zip"}
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, directory=str(root), **kwargs)
+
+        def end_headers(self):
+            if isolate:
+                self.send_header("Cross-Origin-Opener-Policy", "same-origin")
+                self.send_header("Cross-Origin-Embedder-Policy", "require-corp")
+            self.send_header("Cache-Control", "no-cache")
+            super().end_headers()
+
+        def send_head(self):
+            path = self.translate_path(self.path)
+            gz = path + ".gz"
+            if "gzip" in self.headers.get("Accept-Encoding", "") and os.path.isfile(gz):
+                try:
+                    f = open(gz, "rb")
+                except OSError:
+                    return super().send_head()
+                self.send_response(200)
+                self.send_header("Content-Type", self.guess_type(path))
+                self.send_header("Content-Encoding", "gzip")
+                self.send_header("Content-Length", str(os.fstat(f.fileno()).st_size))
+                self.send_header("Last-Modified", self.date_time_string(os.fstat(f.fileno()).st_mtime))
+                self.end_headers()
+                return f
+            return super().send_head()
+
+        def log_message(self, fmt, *args):
+            pass  # quiet: the URL was printed once
+
+    return Handler
+
+
+def serve(root: Path, port: int, host: str = "127.0.0.1", isolate: bool = True) -> None:
+    import http.server
+    server = http.server.ThreadingHTTPServer((host, port), make_handler(root, isolate))
+    url = f"http://{host}:{server.server_address[1]}/"
+    print(f"The playground is at {url}  (Ctrl+C stops the server)", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
+# --------------------------------------------------------------------------------------
 # Environment: what the README's two commands set up on a fresh machine
 # --------------------------------------------------------------------------------------
 
@@ -424,15 +1033,23 @@ def ensure_venv(extras: Iterable[str]) -> None:
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="build.py",
-        description="Build the project's self-contained static site.",
-    )
-    # One flag per stage selection; later stages add their own options here.
-    parser.add_argument("--runtime-only", action="store_true",
-                        help="only assemble the offline Pyodide runtime (numpy) and print its "
-                             "location")
+        description="Build the deployable static site (self-contained by default) and, with "
+                    "--serve, serve it on 127.0.0.1.")
     parser.add_argument("--out", type=Path, metavar="DIR",
-                        help=f"output directory (with --runtime-only, default: "
-                             f"{DEFAULT_RUNTIME_DIR.relative_to(REPO_ROOT)})")
+                        help=f"output directory (default: {SITE_OUT.relative_to(REPO_ROOT)}, "
+                             f"{SITE_CDN_OUT.relative_to(REPO_ROOT)} with --cdn)")
+    parser.add_argument("--cdn", action="store_true",
+                        help="the small variant that loads Pyodide and packages from public CDNs")
+    parser.add_argument("--no-precompile", action="store_true",
+                        help="ship .py sources only (builds faster, loads slower)")
+    parser.add_argument("--serve", action="store_true",
+                        help="build if needed, then serve the site on 127.0.0.1 and print its URL")
+    parser.add_argument("--port", type=int, default=8000, help="port for --serve (0: any free)")
+    parser.add_argument("--no-isolation", action="store_true",
+                        help="--serve without the COOP/COEP headers (Stop then restarts Python)")
+    parser.add_argument("--runtime-only", action="store_true",
+                        help="only assemble the numpy-only Pyodide runtime the engine tests use "
+                             "and print its location")
     parser.add_argument("--cache", type=Path, metavar="DIR", default=DEFAULT_CACHE,
                         help=f"download cache (default: {DEFAULT_CACHE.relative_to(REPO_ROOT)}); "
                              f"delete it to force a re-download")
@@ -447,13 +1064,21 @@ def cmd_runtime(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_site(args: argparse.Namespace) -> int:
+    ensure_venv(["app"])  # panel convert runs with the pinned Panel/Bokeh
+    out = args.out or (SITE_CDN_OUT if args.cdn else SITE_OUT)
+    site = build_site(out, args.cache, cdn=args.cdn, precompile=not args.no_precompile)
+    if args.serve:
+        serve(site, args.port, isolate=not args.no_isolation)
+    else:
+        print(site)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = make_parser()
-    args = parser.parse_args(argv)
-    if not args.runtime_only:
-        parser.error("only --runtime-only is implemented so far")
+    args = make_parser().parse_args(argv)
     try:
-        return cmd_runtime(args)
+        return cmd_runtime(args) if args.runtime_only else cmd_site(args)
     except BuildError as exc:
         print(f"build.py: error: {exc}", file=sys.stderr)
         return 1

@@ -4,6 +4,7 @@ No computation here: each lesson's State computes through compute/, this only de
 lesson is shown and keeps the address bar in step with it, so any view can be shared.
 """
 import html
+import sys
 
 import panel as pn
 import param
@@ -12,6 +13,21 @@ from . import lessons
 from .lessons import urlstate
 
 from .lessons.base import ERROR_STYLE
+
+
+def page_search():
+    """The page's query string. In the browser the app runs in a worker that starts before
+    Panel syncs the page's location, so the site passes the query in the worker's own URL."""
+    loc = pn.state.location
+    if loc is not None and loc.search:
+        return loc.search
+    if sys.platform == "emscripten":
+        try:
+            import js
+            return str(js.location.search)
+        except Exception:  # not in a worker: the page's location arrives later
+            return ""
+    return ""
 
 
 class App(pn.viewable.Viewer):
@@ -33,8 +49,7 @@ class App(pn.viewable.Viewer):
     @classmethod
     def from_url(cls):
         """An App for the page's query string (?lesson=...&lr=...&hide=...&embed=1)."""
-        loc = pn.state.location
-        query = urlstate.parse_query(loc.search if loc is not None else "")
+        query = urlstate.parse_query(page_search())
         slug = query.get("lesson", lessons.DEFAULT)
         notice = ""
         if slug not in lessons.LESSONS:

@@ -1,0 +1,185 @@
+// The page side of the site: starts the Pyodide worker (app.js), shows the loading stages,
+// renders the app the worker builds over the pre-rendered page, and keeps page and worker in
+// sync. build.py puts it in place of the inline handler `panel convert` writes.
+//
+// Stop: when the page is cross-origin isolated (COOP/COEP headers, see README) the worker
+// shares an interrupt buffer with the page, and Stop writes SIGINT into it: the running code
+// raises KeyboardInterrupt within milliseconds. Without isolation there is no shared memory,
+// so Stop terminates the worker and starts a fresh one, which rebuilds the lesson from the URL
+// (all lesson state lives there) and gets the scratchpad's code back from sessionStorage.
+(function () {
+  "use strict";
+  const STAGES = ["runtime", "packages", "app"];
+  const STAGE_NAMES = {runtime: "Python runtime", packages: "packages", app: "lessons"};
+  let worker = null;
+  let patching = 0;
+  let jsdoc = null;
+
+  function $(sel) { return document.querySelector(sel); }
+
+  // Panel renders each component in its own shadow root: search through all of them
+  function findDeep(root, sel) {
+    const hit = root.querySelector(sel);
+    if (hit) return hit;
+    for (const el of root.querySelectorAll("*")) {
+      if (el.shadowRoot) {
+        const inner = findDeep(el.shadowRoot, sel);
+        if (inner) return inner;
+      }
+    }
+    return null;
+  }
+
+  // -- the loading bar: named stages with bytes ------------------------------------------
+  function loader() {
+    let el = $(".pg-loader");
+    if (!el) {
+      el = document.createElement("div");
+      el.className = "pg-loader";
+      el.setAttribute("role", "status");
+      el.innerHTML = '<div class="pg-loader-stages"></div><div class="pg-loader-bar">' +
+                     '<div class="pg-loader-fill"></div></div><div class="pg-loader-text"></div>';
+      document.body.appendChild(el);
+    }
+    return el;
+  }
+
+  function mb(n) { return (n / 1e6).toFixed(1) + " MB"; }
+
+  function showStatus(msg) {
+    const el = loader();
+    const i = Math.max(0, STAGES.indexOf(msg.stage));
+    el.querySelector(".pg-loader-stages").innerHTML = STAGES.map((s, k) =>
+      `<span class="${k < i ? "done" : k === i ? "now" : ""}">${STAGE_NAMES[s]}</span>`
+    ).join(" › ");
+    const frac = msg.total ? Math.min(1, msg.done / msg.total) : 0;
+    el.querySelector(".pg-loader-fill").style.width =
+      ((i + frac) / STAGES.length * 100).toFixed(1) + "%";
+    el.querySelector(".pg-loader-text").textContent = msg.total > 1
+      ? `${msg.msg}: ${mb(msg.done)} of ${mb(msg.total)}` : msg.msg;
+  }
+
+  function showError(text) {
+    const el = loader();
+    el.classList.add("pg-loader-error");
+    el.querySelector(".pg-loader-text").textContent = "Could not start: " + text;
+  }
+
+  // -- page <-> worker ---------------------------------------------------------------------
+  function sendChange(event) {
+    if ((event.setter_id != null && event.setter_id === "py") || patching > 0) return;
+    if (worker.busy && event.model && event.attr) {
+      worker.queue = worker.queue.filter((e) => !(e.model === event.model &&
+                                                  e.attr === event.attr));
+      worker.queue.push(event);
+      return;
+    }
+    worker.busy = true;
+    worker.postMessage({type: "patch", patch: jsdoc.create_json_patch([event])});
+  }
+
+  async function render(msg) {
+    const docs_json = JSON.parse(msg.docs_json);
+    const render_items = JSON.parse(msg.render_items);
+    const root_ids = JSON.parse(msg.root_ids);
+    const roots = {};
+    const data_roots = [];
+    for (const el of document.querySelectorAll("[data-root-id]")) {
+      el.innerHTML = "";
+      data_roots.push([el.getAttribute("data-root-id"), el.id]);
+    }
+    data_roots.sort((a, b) => (a[0] < b[0] ? -1 : 1));
+    for (let i = 0; i < data_roots.length; i++) roots[root_ids[i]] = data_roots[i][1];
+    render_items[0].roots = roots;
+    render_items[0].root_ids = root_ids;
+    Bokeh.index.roots.map((v) => v.remove());  // the pre-rendered page goes
+    const [views] = await Bokeh.embed.embed_items(docs_json, render_items);
+    document.body.classList.remove("pn-loading", "pn-arc");
+    const el = $(".pg-loader");
+    if (el) el.remove();
+    jsdoc = [...views.roots.values()][0].model.document;
+    jsdoc.on_change(sendChange, false);
+    worker.postMessage({type: "rendered"});
+    worker.postMessage({type: "location", location: JSON.stringify(window.location)});
+    window.dispatchEvent(new CustomEvent("playground:interactive"));
+    if (navigator.serviceWorker && navigator.serviceWorker.controller) {
+      navigator.serviceWorker.controller.postMessage({type: "precache"});
+    } else if (navigator.serviceWorker) {
+      navigator.serviceWorker.ready.then((reg) => reg.active &&
+                                         reg.active.postMessage({type: "precache"}));
+    }
+  }
+
+  function onMessage(event) {
+    const msg = event.data;
+    if (msg.type === "idle") {
+      if (worker.queue.length) {
+        const patch = jsdoc.create_json_patch(worker.queue);
+        worker.queue = [];
+        worker.busy = true;
+        worker.postMessage({type: "patch", patch: patch});
+      } else {
+        worker.busy = false;
+      }
+    } else if (msg.type === "status") {
+      showStatus(msg);
+    } else if (msg.type === "error") {
+      showError(msg.msg);
+    } else if (msg.type === "render") {
+      render(msg);
+    } else if (msg.type === "patch") {
+      patching += 1;
+      try { jsdoc.apply_json_patch(msg.patch, msg.buffers); } finally { patching -= 1; }
+    }
+  }
+
+  // -- Stop --------------------------------------------------------------------------------
+  const interruptBuffer = window.crossOriginIsolated ? new Int32Array(new SharedArrayBuffer(4))
+                                                     : null;
+
+  function startWorker() {
+    // the query string travels in the worker's URL: the app reads its lesson from it
+    worker = new Worker("./app.js" + window.location.search);
+    worker.busy = false;
+    worker.queue = [];
+    worker.onmessage = onMessage;
+    worker.onerror = (e) => showError(e.message || "the worker failed");
+    worker.postMessage({type: "start", interruptBuffer: interruptBuffer});
+  }
+
+  window.playgroundStop = function () {
+    if (interruptBuffer) {
+      Atomics.store(interruptBuffer, 0, 2);  // SIGINT: KeyboardInterrupt in the running code
+      return "interrupted";
+    }
+    // no shared memory: end the worker and start again from the URL's state
+    const editor = findDeep(document, "textarea.pg-code");
+    if (editor) sessionStorage.setItem("playground-scratchpad", editor.value);
+    worker.terminate();
+    document.body.classList.add("pn-loading");
+    showStatus({stage: "runtime", msg: "Stopped: restarting Python", done: 0, total: 0});
+    startWorker();
+    return "restarted";
+  };
+
+  // -- embedding: tell the parent page how tall the app is ----------------------------------
+  if (window.parent !== window) {
+    let last = 0;
+    const post = () => {
+      const h = Math.ceil(document.documentElement.scrollHeight);
+      if (Math.abs(h - last) > 2) {
+        last = h;
+        window.parent.postMessage({type: "playground:height", height: h}, "*");
+      }
+    };
+    new ResizeObserver(post).observe(document.documentElement);
+    window.addEventListener("playground:interactive", post);
+  }
+
+  // -- second visits and offline: the service worker caches the site -----------------------
+  if ("serviceWorker" in navigator && window.isSecureContext && !window.PLAYGROUND_NO_SW) {
+    navigator.serviceWorker.register("./sw.js").catch((e) => console.warn("no offline cache:", e));
+  }
+
+  startWorker();
+})();
