@@ -1,4 +1,4 @@
-"""Autograd graph view: tensors and grad_fn nodes, drawn left to right with Bokeh.
+"""Autograd graph view: tensors and grad_fn nodes, drawn left to right (or top down) with Bokeh.
 
     view = GraphView(value={
         "nodes": [
@@ -24,6 +24,8 @@ Constructor arguments / params:
             freed          True once backward() freed the node's saved buffers
           Edges are drawn as given (src -> dst); edges naming unknown nodes are skipped
           and counted in `note`.
+  orientation  'horizontal' (inputs left, outputs right; the default) or 'vertical'
+            (inputs at the top, outputs at the bottom: deep chains stay narrow)
 Read-only params: note (what was skipped), error (why nothing can be drawn, '' if fine).
 
 Drawing: tensors are rounded boxes (leaf: blue, non-leaf: green, requires_grad=False:
@@ -112,8 +114,10 @@ def boundary_point(centre, towards, half_w: float, half_h: float, ellipse: bool)
     return cx + dx * t, cy + dy * t
 
 
-def graph_data(value: dict):
-    """(node columns, edge columns, (n_layers, n_slots), note, error) for a graph value."""
+def graph_data(value: dict, orientation: str = "horizontal"):
+    """(node columns, edge columns, (n_layers, n_slots), note, error) for a graph value.
+    Coordinates: one x unit is a layer (horizontal) or a slot (vertical), drawn
+    PX_PER_LAYER wide; one y unit is the other, drawn PX_PER_SLOT high."""
     empty = ({k: [] for k in _NODE_COLUMNS}, {k: [] for k in _EDGE_COLUMNS})
     if not isinstance(value, dict) or not isinstance(value.get("nodes", []), list):
         return (*empty, (1, 1), "", "the graph must be a dict {'nodes': [...], 'edges': [...]}")
@@ -132,6 +136,10 @@ def graph_data(value: dict):
         return (*empty, (1, 1), "no graph yet: run some code that needs gradients", "")
 
     positions = layered_layout(ids, edges)
+    n_layers = int(max(x for x, _ in positions.values())) + 1
+    n_slots = int(round(max(y for _, y in positions.values()) * 2)) + 1
+    if orientation == "vertical":  # layers go down the page, slots across (top slot left)
+        positions = {n: (-slot, -layer) for n, (layer, slot) in positions.items()}
     by_id = {node["id"]: node for node in nodes}
     cols = {k: [] for k in _NODE_COLUMNS}
     for node in nodes:
@@ -178,8 +186,6 @@ def graph_data(value: dict):
         ecols["y1"].append(y1)
         ecols["color"].append("#c0c0c0" if freed else "#555555")
         ecols["dash"].append("dashed" if freed else "solid")
-    n_layers = int(max(x for x, _ in positions.values())) + 1
-    n_slots = int(round(max(y for _, y in positions.values()) * 2)) + 1
     return cols, ecols, (n_layers, n_slots), note, ""
 
 
@@ -191,6 +197,7 @@ def _rows(cols: dict, shape: str) -> dict:
 
 class GraphView(pn.viewable.Viewer):
     value = param.Dict(default={"nodes": [], "edges": []})
+    orientation = param.Selector(default="horizontal", objects=["horizontal", "vertical"])
     note = param.String(default="", constant=True)
     error = param.String(default="", constant=True)
 
@@ -198,7 +205,7 @@ class GraphView(pn.viewable.Viewer):
         super().__init__(**params)
         self._build()
         self._update()
-        self.param.watch(lambda e: self._update(), "value")
+        self.param.watch(lambda e: self._update(), ["value", "orientation"])
         self._layout = pn.Column(self._pane, self._legend(), message_pane(self, "note", "note"),
                                  message_pane(self, "error"))
 
@@ -238,7 +245,8 @@ class GraphView(pn.viewable.Viewer):
         self._pane = pn.pane.Bokeh(fig)
 
     def _update(self) -> None:
-        cols, ecols, (n_layers, n_slots), note, error = graph_data(self.value)
+        cols, ecols, (n_layers, n_slots), note, error = graph_data(self.value,
+                                                                    self.orientation)
         with param.edit_constant(self):
             self.param.update(note=note, error=error)
         self.tensor_source.data = _rows(cols, "box")
@@ -246,10 +254,15 @@ class GraphView(pn.viewable.Viewer):
         self.label_source.data = cols
         self.edge_source.data = ecols
         fig = self.figure
-        fig.x_range.update(start=-0.5, end=n_layers - 0.5)
         half = n_slots / 2
-        fig.y_range.update(start=-half, end=half)
-        fig.update(frame_width=PX_PER_LAYER * n_layers, frame_height=PX_PER_SLOT * n_slots)
+        if self.orientation == "vertical":
+            fig.x_range.update(start=-half, end=half)
+            fig.y_range.update(start=-(n_layers - 0.5), end=0.5)
+            fig.update(frame_width=PX_PER_LAYER * n_slots, frame_height=PX_PER_SLOT * n_layers)
+        else:
+            fig.x_range.update(start=-0.5, end=n_layers - 0.5)
+            fig.y_range.update(start=-half, end=half)
+            fig.update(frame_width=PX_PER_LAYER * n_layers, frame_height=PX_PER_SLOT * n_slots)
 
     def _legend(self) -> pn.pane.HTML:
         items = []

@@ -98,3 +98,19 @@ def test_bad_graphs_give_messages():
 
 def test_box_size_constants_fit_between_layers():
     assert 0 < BOX_W < 1 and 0 < BOX_H < 1
+
+
+def test_vertical_orientation_puts_layers_down_the_page():
+    view = GraphView(value=GRAPH, orientation="vertical")
+    ys = dict(zip(column(view.label_source, "label"), column(view.label_source, "y")))
+    # inputs at the top, each layer one unit lower, the output at the bottom
+    assert ys["x"] == 0 and ys["AccumulateGrad"] == -1 and ys["MulBackward0"] == -2
+    assert ys["y"] == -3
+    assert view.figure.y_range.start == -3.5 and view.figure.y_range.end == 0.5
+    # four layers of PX_PER_SLOT down, two slots of PX_PER_LAYER across
+    assert (view.figure.frame_height, view.figure.frame_width) == (4 * 78, 2 * 180)
+    # arrows still leave and enter on the borders: downwards now
+    data = view.edge_source.data
+    assert all(y1 < y0 for y0, y1 in zip(data["y0"], data["y1"]))
+    view.orientation = "horizontal"
+    assert view.figure.x_range.end == 3.5
