@@ -62,7 +62,12 @@ def decode(p, text):
 
 
 def apply_query(state, query):
-    """Set the state's url_params found in `query`; returns the messages for bad values."""
+    """Set the state's url_params found in `query`; returns the messages for bad values.
+
+    Values are applied one at a time in `url_params` order, so a param that resets others when
+    it changes (a lesson's mode, say) comes first and the link's later values still hold. A
+    value the param refuses is left out with a message saying why and what is used instead.
+    """
     problems = []
     for name in state.url_params:
         if name not in query:

@@ -11,8 +11,8 @@ _np.seterr(all="ignore")
 
 from .tensor import Size, Tensor  # noqa: E402  (tensor first: the ops import it)
 from . import dtypes as _dtypes  # noqa: E402
-from .dtypes import (bool_ as bool, can_cast, dtype, float16, float32, float64,  # noqa: E402
-                     get_default_dtype, int8, int16, int32, int64, promote_types,
+from .dtypes import (bool_ as bool, can_cast, dtype, finfo, float16, float32,  # noqa: E402
+                     float64, get_default_dtype, iinfo, int8, int16, int32, int64, promote_types,
                      set_default_dtype, uint8)
 from .device import device  # noqa: E402
 from .grad_mode import (enable_grad, inference_mode, is_grad_enabled, no_grad,  # noqa: E402
