@@ -4,7 +4,9 @@
 
 Constructor arguments / params:
   value     the chosen name, without the "torch." prefix (str), e.g. 'float32'
-  options   the names offered (list of str); labels show them as torch.<name>
+  options   the names offered (list of str); labels show them as torch.<name>. The name
+            'default' (NOT_GIVEN) may be offered too: "no dtype= argument, torch picks",
+            for constructors whose dtype torch infers from the data
   error     '' or why a value set from code was not accepted (the value is then left as it
             was), e.g. a name that is not a torch dtype
 
@@ -31,12 +33,21 @@ DTYPES = {
     "uint8": "8-bit unsigned integer: 0 … 255, e.g. image pixels",
     "bool": "True / False, e.g. the result of a comparison",
 }
+NOT_GIVEN = "default"
+NOT_GIVEN_LABEL = "not given (torch picks)"
+NOT_GIVEN_ABOUT = ("no dtype= argument: torch picks float32 for floats, int64 for ints, "
+                   "bool for True/False")
 DEFAULT_OPTIONS = ["float32", "float64", "float16", "bfloat16", "int64", "int32", "int16",
                    "int8", "uint8", "bool"]
 
 
 def describe(name: str) -> str:
-    return DTYPES.get(name, "")
+    return NOT_GIVEN_ABOUT if name == NOT_GIVEN else DTYPES.get(name, "")
+
+
+def label(name: str) -> str:
+    """How an option reads in the list: torch.float32, or 'not given (torch picks)'."""
+    return NOT_GIVEN_LABEL if name == NOT_GIVEN else f"torch.{name}"
 
 
 class DtypeSelect(pn.viewable.Viewer):
@@ -55,12 +66,14 @@ class DtypeSelect(pn.viewable.Viewer):
         self._select.param.watch(lambda e: setattr(self, "value", e.new), "value")
         self.param.watch(self._on_value, "value")
         self.param.watch(self._on_options, "options")
-        self._about = pn.pane.Str(describe(self.value), margin=(0, 10),
+        # a wrapping line, so a long description never widens the sidebar it sits in
+        self._about = pn.pane.Str(describe(self.value), margin=(0, 10), width=270,
+                                  stylesheets=[":host pre {white-space: pre-wrap}"],
                                   styles={"color": "#666", "font-size": "0.85em"})
         self._layout = pn.Column(self._select, self._about, message_pane(self, "error"))
 
     def _labels(self) -> dict[str, str]:
-        return {f"torch.{name}": name for name in self.options}
+        return {label(name): name for name in self.options}
 
     def _check(self, name: str) -> bool:
         return name in self.options

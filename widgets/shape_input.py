@@ -10,6 +10,7 @@ Constructor arguments / params:
   max_dims       most dims allowed
   max_numel      most elements allowed (keeps the page fast)
   new_dim_size   size of the dim the "+ dim" button appends (1, like unsqueeze)
+  field_width    the text field's width in px (the buttons add about 165 px)
   text           what is in the text field; typing updates `value` when it parses
   error          '' when the text is a valid shape, else what is wrong and how to fix it.
                  While there is an error `value` keeps the last valid shape.
@@ -25,6 +26,7 @@ import re
 
 import panel as pn
 import param
+from param.parameterized import Undefined
 
 from ._messages import message_pane
 
@@ -68,20 +70,37 @@ def parse_shape(text: str, max_dims: int = 6, max_numel: int = 10**6):
     return tuple(shape), ""
 
 
-class Shape(param.Parameter):
-    """A tuple of ints of any length (param.Tuple fixes the length to the default's)."""
+class Shape(param.Tuple):
+    """A tuple of ints of any length (param.Tuple fixes the length to the default's), with
+    optional limits: `Shape((2, 3), max_dims=4, max_numel=10_000)`. Being a Tuple, it is
+    decoded from a URL's JSON list like any tuple param; a value that breaks the limits is
+    refused with a ValueError that says why (the same words as parse_shape)."""
+
+    __slots__ = ["max_dims", "max_numel"]
+    _slot_defaults = dict(param.Tuple._slot_defaults, default=(3, 1), max_dims=None,
+                          max_numel=None)
+
+    def __init__(self, default=Undefined, *, max_dims=Undefined, max_numel=Undefined,
+                 **params):
+        object.__setattr__(self, "max_dims", None if max_dims is Undefined else max_dims)
+        object.__setattr__(self, "max_numel", None if max_numel is Undefined else max_numel)
+        super().__init__(default=default, **params)
 
     def _validate_value(self, val, allow_None):
-        super()._validate_value(val, allow_None)
         if val is None and allow_None:
             return
         if not isinstance(val, tuple) or not all(
                 isinstance(n, numbers.Integral) and not isinstance(n, bool) for n in val):
             raise ValueError(f"{self.name!r} must be a tuple of ints such as (3, 4), not {val!r}")
+        if any(n < 0 for n in val):
+            raise ValueError(f"{self.name!r}: {min(val)} is negative: a size is 0 or more")
+        _, error = parse_shape(format_shape(val), 64 if self.max_dims is None else self.max_dims,
+                               2 ** 63 if self.max_numel is None else self.max_numel)
+        if error:
+            raise ValueError(error)
 
-    def _validate(self, val):
-        super()._validate(val)
-        self._validate_value(val, self.allow_None)
+    def _validate_length(self, val, length):
+        pass  # any number of dims
 
     # For pn.state.location.sync: a shape travels through the URL as a JSON list.
     @classmethod
@@ -100,6 +119,7 @@ class ShapeInput(pn.viewable.Viewer):
     max_dims = param.Integer(default=6, bounds=(0, 32))
     max_numel = param.Integer(default=10**6, bounds=(1, None))
     new_dim_size = param.Integer(default=1, bounds=(0, None))
+    field_width = param.Integer(default=180, bounds=(60, None))
     text = param.String(default="", doc="What is typed in the field.")
     error = param.String(default="", constant=True)
 
@@ -171,7 +191,7 @@ class ShapeInput(pn.viewable.Viewer):
     def _build(self):
         field = pn.widgets.TextInput.from_param(
             self.param.text, name=self.name if not self.name.startswith("ShapeInput") else "Shape",
-            placeholder="e.g. 3, 4   (empty: a 0-d tensor)", width=180)
+            placeholder="e.g. 3, 4   (empty: a 0-d tensor)", width=self.field_width)
         self._add = pn.widgets.Button(name="+ dim", width=70, margin=(27, 2, 5, 5),
                                       description=f"append a dim of size {self.new_dim_size}")
         self._remove = pn.widgets.Button(name="− dim", width=70, margin=(27, 5, 5, 2),
@@ -180,7 +200,7 @@ class ShapeInput(pn.viewable.Viewer):
         self._remove.on_click(self.remove_dim)
         self._sync_buttons()
         return pn.Column(pn.Row(field, self._add, self._remove),
-                         message_pane(self, "error", width=340))
+                         message_pane(self, "error", width=self.field_width + 160))
 
     def __panel__(self):
         return self._layout

@@ -16,11 +16,18 @@ Constructor arguments / params:
                 offset       storage offset, shown when not 0
                 storage      any hashable id of the storage (not shown; for the page)
                 shared_with  names of other tensors viewing the same storage
+                kind         'tensor' (default) or 'ndarray': a numpy array is captioned
+                             the way numpy prints its attributes (shape (5,), float64)
   mode        'heatmap' | 'table'
   max_cells   most cells drawn; bigger tensors show their top-left corner and say so
+  cell_px, max_width_px, max_height_px
+              the largest cell, and the most width/height the cells may take (cells
+              shrink, down to 4 px, to fit a wide or tall tensor)
 Read-only params: caption (the line under the view), note (what was simplified for display:
 flattened dims, a cut-off corner), error (why the value can't be shown, '' if fine).
 
+An empty tensor (a size is 0) draws nothing and says so; its 'values' may come from
+tolist(), which loses the shape ([] for a 0 x 3 tensor): 'shape' is then trusted.
 0-d and 1-d tensors show as one row; 2-d as rows x columns; higher dims are flattened
 into rows (the last dim stays the columns) and hover gives each cell's full index.
 Updates mutate the figure's ColumnDataSource, colour mapper and ranges; the figure is
@@ -86,6 +93,18 @@ def format_number(x, dtype_kind: str) -> str:
     return f"{x:.4g}"
 
 
+def short_label(value: float, text: str, kind: str, max_chars: int) -> str:
+    """The number drawn inside a cell: its text, or for a float that does not fit, fewer
+    significant digits (the hover keeps the full text)."""
+    if kind != "f" or len(text) <= max_chars or not math.isfinite(value):
+        return text
+    for digits in (3, 2, 1):
+        short = f"{value:.{digits}g}"
+        if len(short) <= max_chars:
+            return short
+    return short
+
+
 def as_rows(values: np.ndarray):
     """(2-d array, note) for drawing: 0-d/1-d as one row, >2-d with leading dims flattened."""
     if values.ndim == 0:
@@ -116,6 +135,8 @@ def normalize(value: dict):
         return None, (f"'values' holds {values.dtype} items, not numbers: "
                       f"pass numbers (e.g. t.detach().numpy())")
     shape = tuple(int(n) for n in value.get("shape", values.shape))
+    if values.size == 0 and math.prod(shape) == 0:
+        values = values.reshape(shape)  # tolist() of a 0 x 3 tensor is [], shape lost
     if shape != values.shape:
         return None, (f"'shape' says {shape} but 'values' has shape {values.shape}: "
                       f"pass the same shape for both")
@@ -130,14 +151,16 @@ def normalize(value: dict):
         "strides": strides,
         "offset": int(value.get("offset", 0)),
         "shared_with": [str(n) for n in value.get("shared_with", []) or []],
+        "kind": "ndarray" if value.get("kind") == "ndarray" else "tensor",
     }
     return fields, ""
 
 
-def caption_text(fields: dict) -> str:
-    parts = []
-    if fields["name"]:
-        parts.append(fields["name"])
+def caption_parts(fields: dict) -> list[str]:
+    """The caption's pieces: name, shape, dtype, strides, contiguity, offset, sharing."""
+    parts = [fields["name"]] if fields["name"] else []
+    if fields.get("kind") == "ndarray":
+        return parts + _array_caption(fields)
     # as torch prints them: t.shape is torch.Size([2, 3]), t.stride() is (3, 1)
     parts.append(f"shape [{', '.join(map(str, fields['shape']))}]")
     parts.append(f"torch.{fields['dtype']}")
@@ -150,7 +173,35 @@ def caption_text(fields: dict) -> str:
         parts.append("shares storage with: " + ", ".join(fields["shared_with"]))
     else:
         parts.append("owns its storage alone")
-    return " · ".join(parts)
+    return parts
+
+
+def caption_text(fields: dict) -> str:
+    return " · ".join(caption_parts(fields))
+
+
+def caption_html(fields: dict) -> str:
+    """The caption for the page: it wraps between pieces, never inside one, and sharing
+    stands out (it is what a reader most often looks for)."""
+    spans = []
+    for part in caption_parts(fields):
+        style = "white-space:nowrap"
+        if part.startswith("shares "):
+            style += ";color:#b35806;font-weight:600"
+        spans.append(f"<span style='{style}'>{html.escape(part)}</span>")
+    return ("<div class='pg-tensor-caption' style='font-family:monospace;font-size:12px;"
+            "color:#333;line-height:1.5'>" + " · ".join(spans) + "</div>")
+
+
+def _array_caption(fields: dict) -> list[str]:
+    """A numpy array's caption: as numpy prints a.shape and a.dtype."""
+    shape = fields["shape"]
+    parts = ["numpy.ndarray", f"shape {shape!r}", fields["dtype"]]
+    if fields["shared_with"]:
+        parts.append("shares memory with: " + ", ".join(fields["shared_with"]))
+    else:
+        parts.append("owns its memory alone")
+    return parts
 
 
 def heatmap_data(values: np.ndarray, max_cells: int):
@@ -243,6 +294,7 @@ class TensorView(pn.viewable.Viewer):
     max_cells = param.Integer(default=4096, bounds=(1, 100_000))
     cell_px = param.Integer(default=40, bounds=(4, 100), doc="Largest cell size in pixels.")
     max_width_px = param.Integer(default=520, bounds=(100, None))
+    max_height_px = param.Integer(default=480, bounds=(40, None))
 
     caption = param.String(default="", constant=True)
     note = param.String(default="", constant=True)
@@ -251,22 +303,24 @@ class TensorView(pn.viewable.Viewer):
     def __init__(self, **params):
         super().__init__(**params)
         self._build()
-        self._layout = pn.Column(
-            pn.pane.Str(self.param.caption, styles={"font-family": "monospace",
-                                                    "font-size": "12px", "color": "#333"},
-                        margin=(2, 5)),
-            self._plot_pane, self._table_pane,
-            message_pane(self, "note", kind="note"), message_pane(self, "error"))
+        # the caption wraps within the widest the cells may be, so it never widens the page
+        width = max(self.max_width_px, 200)
+        self._caption_pane = pn.pane.HTML("", width=width, margin=(2, 5))
+        self._messages = [message_pane(self, "note", kind="note", width=width),
+                          message_pane(self, "error", width=width)]
+        self._layout = pn.Column(self._caption_pane, self._plot_pane, self._table_pane,
+                                 *self._messages)
         self._update()
-        self.param.watch(lambda e: self._update(), ["value", "mode", "max_cells", "cell_px"])
+        self.param.watch(lambda e: self._update(), ["value", "mode", "max_cells", "cell_px",
+                                                       "max_width_px", "max_height_px"])
 
     def _set(self, **values) -> None:
         with param.edit_constant(self):
             self.param.update(**values)
 
     def _build(self) -> None:
-        self.source = ColumnDataSource({k: [] for k in
-                                        ("col", "row", "value", "text", "index", "text_color")})
+        self.source = ColumnDataSource({k: [] for k in ("col", "row", "value", "text", "label",
+                                                        "index", "text_color")})
         self.mapper = LinearColorMapper(palette=SEQUENTIAL, low=0, high=1, nan_color="#bbbbbb")
         self._xticks, self._yticks = FixedTicker(ticks=[]), FixedTicker(ticks=[])
         fig = figure(x_range=Range1d(-0.5, 0.5), y_range=Range1d(0.5, -0.5),
@@ -275,7 +329,7 @@ class TensorView(pn.viewable.Viewer):
         cells = fig.rect(x="col", y="row", width=1, height=1, source=self.source,
                          fill_color={"field": "value", "transform": self.mapper},
                          line_color="white", line_width=1)
-        self._labels = fig.text(x="col", y="row", text="text", source=self.source,
+        self._labels = fig.text(x="col", y="row", text="label", source=self.source,
                                 text_color="text_color", text_align="center",
                                 text_baseline="middle", text_font_size="11px")
         fig.add_tools(HoverTool(renderers=[cells], tooltips=[("index", "@index"),
@@ -297,9 +351,17 @@ class TensorView(pn.viewable.Viewer):
         fields, error = normalize(self.value)
         if error:
             self._set(error=error, caption="", note="")
+            self._caption_pane.object = ""
             return
         self._set(error="", caption=caption_text(fields))
+        self._caption_pane.object = caption_html(fields)
+        for pane in (self._caption_pane, *self._messages):
+            pane.width = max(self.max_width_px, 200)
         values = fields["values"]
+        if values.size == 0:
+            self._set(note="empty tensor: a size is 0, so there are no values to draw")
+            self._plot_pane.visible = self._table_pane.visible = False
+            return
         if self.mode == "table":
             table, note = table_html(values)
             self._table_pane.object = table
@@ -310,14 +372,20 @@ class TensorView(pn.viewable.Viewer):
         columns, (low, high), palette, note, (n_rows, n_cols) = heatmap_data(
             values, self.max_cells)
         self._set(note=note)
-        cell = int(max(4, min(self.cell_px, self.max_width_px / max(n_cols, 1))))
+        cell = int(max(4, min(self.cell_px, self.max_width_px / max(n_cols, 1),
+                              self.max_height_px / max(n_rows, 1))))
+        chars = max(1, int((cell - 6) / 6.6))  # 11px digits are about 6.6px wide
+        columns["label"] = [short_label(v, t, values.dtype.kind, chars)
+                            for v, t in zip(columns["value"], columns["text"])]
         self.source.data = columns
         self.mapper.update(palette=palette, low=low, high=high)
-        self._labels.visible = n_rows * n_cols <= TEXT_CELLS_MAX and cell >= 30
+        # numbers inside the cells only where every one of them fits its cell
+        widest = max((len(label) for label in columns["label"]), default=0)
+        self._labels.visible = (n_rows * n_cols <= TEXT_CELLS_MAX and cell >= 20
+                                and widest <= chars + 1)
         fig = self.figure
         fig.x_range.update(start=-0.5, end=n_cols - 0.5)
         fig.y_range.update(start=n_rows - 0.5, end=-0.5)
-        fig.update(frame_width=cell * n_cols, frame_height=cell * n_rows)
         self._xticks.ticks = _ticks(n_cols)
         self._yticks.ticks = _ticks(n_rows)
         ndim = values.ndim
@@ -326,6 +394,11 @@ class TensorView(pn.viewable.Viewer):
                                 else f"dims 0-{ndim - 2} (flattened)")
         fig.xaxis.major_label_text_alpha = 0 if ndim == 0 else 1
         fig.yaxis.major_label_text_alpha = 0 if ndim <= 1 else 1
+        # last, as it lays the plot out again (with the ticks above): BokehJS does that when
+        # width or height changes, not the frame size, so width/height (which frame_* take
+        # precedence over) move with the frame and every new shape is laid out and painted
+        fig.update(frame_width=cell * n_cols, frame_height=cell * n_rows,
+                   width=cell * n_cols + 100, height=cell * n_rows + 70)
 
     def __panel__(self):
         return self._layout

@@ -68,6 +68,24 @@ def test_indentation_error():
     assert 'File "<cell 1>", line 2' in text
 
 
+@pytest.mark.parametrize("source", [
+    "for i in range(3):\nprint(i)\n",      # IndentationError: one caret, as python prints
+    "class A:\npass\n",
+    "if True:\n        a = 1\n    b = 2\n",
+    "x = 1 +* 2\n",                          # plain SyntaxError: the range
+    "def f(:\n  pass\n",
+    "a = 'abc\n",
+    "print 'hi'\n",
+])
+def test_syntax_errors_read_as_python_script_py_prints_them(tmp_path, source):
+    import subprocess
+    path = tmp_path / "cell.py"
+    path.write_text(source)
+    python = subprocess.run([sys.executable, str(path)], capture_output=True, text=True)
+    expected = python.stderr.replace(f'File "{path}"', 'File "<cell 1>"')
+    assert run(source, name="cell 1").text == expected
+
+
 def test_traceback_points_at_the_students_lines_and_hides_the_runner():
     source = "def f(a):\n    return a / 0\n\nprint('before')\nf(3)\n"
     result = run(source, name="cell 2")
@@ -208,6 +226,14 @@ def test_cells_are_numbered_like_jupyter():
     runner.start("1/0")
     assert 'File "<cell 2>"' in runner.result.text
     assert runner.count == 2
+
+
+def test_unnumbered_runs_keep_their_name():
+    # a notebook of cells names each after its place, whatever its run count
+    runner = CellRunner(threaded=False, name="cell 4", numbered=False)
+    runner.start("1")
+    runner.start("1/0")
+    assert 'File "<cell 4>", line 1' in runner.result.text and runner.count == 2
 
 
 def test_on_done_gets_the_result():

@@ -99,3 +99,13 @@ def test_code_area_script_handles_tab_enter_and_run_keys():
 def test_ace_editor_option_still_builds():
     cell = CodeCell(code="1", editor="ace")
     assert cell._editor.__class__.__name__ == "CodeEditor" and cell._editor.value == "1"
+
+
+def test_a_label_names_the_cell_in_tracebacks():
+    cell = CodeCell(code="1/0", threaded=False, label="cell 7")
+    cell.run_cell()
+    cell.run_cell()
+    assert 'File "<cell 7>", line 1' in cell.output and cell.run_count == 2
+    cell.label = ""
+    cell.run_cell()
+    assert 'File "<cell 3>", line 1' in cell.output  # back to numbering its runs

@@ -3,7 +3,7 @@ import numpy as np
 from bokeh.events import Tap
 
 from widgets.contour_plot import (ContourPlot, check_surface, contour_levels, frame_size,
-                                  snap_point, trajectory_data)
+                                  marks_data, snap_point, trajectory_data)
 
 X = np.linspace(-2, 2, 41)
 Y = np.linspace(-1, 1, 21)
@@ -98,3 +98,23 @@ def test_nan_in_the_surface_is_left_blank():
 def test_no_surface_yet():
     plot = ContourPlot()
     assert plot.error == "" and len(plot.fill_source.data["xs"]) == 0
+
+
+def test_marks_label_fixed_points_and_bad_ones_are_noted():
+    plot = ContourPlot(surface=SURFACE, marks=[{"x": 0, "y": 0, "label": "minimum"}])
+    assert plot.mark_source.data == {"x": [0.0], "y": [0.0], "label": ["minimum"],
+                                     "marker": ["star"]}
+    plot.marks = [{"x": 1, "y": 0.5, "label": "saddle", "marker": "x"}, {"x": np.nan, "y": 0},
+                  {"label": "no place"}]
+    assert plot.mark_source.data["marker"] == ["x"]
+    assert plot.note == "2 mark(s) without finite 'x' and 'y' were skipped"
+    plot.marks = []
+    assert plot.note == ""
+    assert marks_data([{"x": "1", "y": 2}])[0]["x"] == [1.0]
+
+
+def test_several_params_updated_at_once():
+    plot = ContourPlot(surface=SURFACE)
+    plot.param.update(surface={"x": X, "y": Y * 2, "z": Z}, log_levels=True,
+                      marks=[{"x": 0, "y": 0}])
+    assert plot.figure.y_range.end == 2 and plot.mark_source.data["label"] == [""]

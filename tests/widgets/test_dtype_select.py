@@ -37,3 +37,13 @@ def test_changing_options_keeps_a_valid_value():
 def test_bad_initial_value_falls_back():
     select = DtypeSelect(value="float8")
     assert select.value == "float32" and "not a torch dtype" in select.error
+
+
+def test_not_given_option_reads_as_torch_picks():
+    from widgets.dtype_select import NOT_GIVEN
+    select = DtypeSelect(value=NOT_GIVEN, options=[NOT_GIVEN, "float32", "int64"])
+    assert select.error == "" and select.value == "default"
+    assert select._select.options["not given (torch picks)"] == "default"
+    assert "int64 for ints" in select._about.object
+    select.value = "int64"
+    assert select._about.object == DTYPES["int64"]

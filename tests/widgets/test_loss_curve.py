@@ -52,3 +52,16 @@ def test_custom_colours_and_helpers():
     assert lines["color"] == ["#123456"] and points["color"] == ["#123456"] * 2
     assert left_out == {"not finite": 0, "not positive": 0}
     assert left_out_note({"not finite": 0, "not positive": 3}, log_y=False) == ""
+
+
+def test_series_and_colours_updated_at_once():
+    curve = LossCurve(series={"a": [1.0]})
+    curve.param.update(series={"b": [2.0, 1.0]}, colors={"b": "#000000"})
+    assert list(curve.line_source.data["color"]) == ["#000000"]
+
+
+def test_legend_location():
+    curve = LossCurve(series={"a": [1.0]}, legend_location="bottom_left")
+    assert curve.log_figure.legend.location == "bottom_left"
+    curve.legend_location = "top_left"
+    assert curve.linear_figure.legend.location == "top_left"

@@ -104,3 +104,20 @@ def test_periodic_callback_drives_the_player_in_an_event_loop():
     player = asyncio.run(play())
     assert player.step == 3 and not player.playing
     assert player._callback is None  # stopped at max_step
+
+
+def test_step_and_max_step_updated_at_once():
+    player = Player(max_step=10, step=10)
+    player.param.update(max_step=4, step=7)
+    assert player.step == 4
+
+
+def test_follow_a_recomputed_run():
+    player = Player(max_step=10, step=10)
+    player.follow(20)
+    assert (player.step, player.max_step) == (20, 20)  # showing the end: the new end
+    player.step = 5
+    player.follow(30)
+    assert (player.step, player.max_step) == (5, 30)   # in the middle: stays
+    player.follow(3)
+    assert player.step == 3                             # clamped

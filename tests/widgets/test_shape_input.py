@@ -90,3 +90,26 @@ def test_value_travels_through_a_url_as_a_list():
     assert p.serialize((2, 3)) == [2, 3]
     assert p.deserialize([2, 3]) == (2, 3)
     assert p.deserialize("4, 5") == (4, 5)
+
+
+def test_shape_param_takes_any_length_within_its_limits():
+    import param
+    from widgets.shape_input import Shape
+
+    class Lesson(param.Parameterized):
+        shape = Shape((2, 3), max_dims=3, max_numel=100)
+
+    lesson = Lesson()
+    lesson.shape = (4,)
+    lesson.shape = (1, 2, 3)
+    assert isinstance(Lesson.param["shape"], param.Tuple)  # a URL's JSON list decodes to it
+    for bad, why in [((1, 1, 1, 1), "4 dims is too many: at most 3 here"),
+                     ((11, 10), "holds 110 elements, more than the 100 allowed"),
+                     ((-1, 2), "-1 is negative")]:
+        try:
+            lesson.shape = bad
+        except ValueError as exc:
+            assert why in str(exc)
+        else:
+            raise AssertionError(f"{bad!r} was accepted")
+    assert lesson.shape == (1, 2, 3)

@@ -106,3 +106,50 @@ def test_pure_helpers():
     assert is_contiguous((1, 3), (99, 1))  # size-1 dims may have any stride
     assert format_number(np.int8(-3), "i") == "-3"
     assert format_number(1 + 2j, "c") == "1+2j"
+
+
+def test_empty_tensors_keep_their_shape_and_draw_nothing():
+    # tolist() of a 0 x 3 tensor is []: the shape comes from 'shape'
+    view = TensorView(value={"values": [], "shape": (0, 3), "strides": (3, 1)})
+    assert view.error == "" and view.caption.startswith("shape [0, 3]")
+    assert view.note.startswith("empty tensor")
+    assert not view._plot_pane.visible and not view._table_pane.visible
+    view.value = {"values": [1.0, 2.0]}
+    assert view._plot_pane.visible and view.note == ""
+
+
+def test_tall_tensors_shrink_their_cells_to_fit_the_height():
+    view = TensorView(value={"values": np.zeros((60, 2))}, max_height_px=300)
+    assert view.figure.frame_height <= 300 and view.figure.frame_width == 2 * 5
+
+
+def test_numpy_arrays_are_captioned_as_numpy_prints_them():
+    view = TensorView(value={"name": "a", "kind": "ndarray", "values": np.ones(5),
+                             "dtype": "float64", "shared_with": ["b"]})
+    assert view.caption == "a · numpy.ndarray · shape (5,) · float64 · shares memory with: b"
+
+
+def test_a_new_shape_changes_the_plot_size_too():
+    # BokehJS lays a plot out again when width/height change, not frame_width/frame_height
+    view = TensorView(value={"values": np.zeros((2, 12))}, cell_px=25)
+    before = (view.figure.width, view.figure.height)
+    view.value = {"values": np.zeros((8, 3))}
+    assert (view.figure.frame_width, view.figure.frame_height) == (75, 200)
+    assert (view.figure.width, view.figure.height) != before
+
+
+def test_cell_labels_shorten_floats_to_fit_and_hover_keeps_the_full_text():
+    from widgets.tensor_view import short_label
+    assert short_label(0.04097, "0.04097", "f", 5) == "0.041"
+    assert short_label(0.8506, "0.8506", "f", 6) == "0.8506"
+    assert short_label(12345, "12345", "i", 3) == "12345"  # ints are never rounded
+    view = TensorView(value={"values": np.array([[0.04097, 0.8506]])})
+    data = cells(view)
+    assert list(data["text"]) == ["0.04097", "0.8506"] and list(data["label"]) == ["0.041", "0.851"]
+
+
+def test_the_page_caption_wraps_between_pieces_and_highlights_sharing():
+    view = TensorView(value={"name": "y", "values": np.zeros(2), "shared_with": ["x"]})
+    shown = view._caption_pane.object
+    assert shown.count("white-space:nowrap") == 6
+    assert "font-weight:600'>shares storage with: x</span>" in shown
