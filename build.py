@@ -376,7 +376,7 @@ SITE_PYODIDE_PACKAGES = ("numpy", "contourpy", "packaging", "six")
 # (Panel 1.7.5 / Bokeh 3.7.3, see ../README.md) plus what they need in the browser.
 SITE_PURE_WHEELS = (
     "panel==1.7.5", "bokeh==3.7.3", "param==2.4.2", "pyviz-comms==3.0.6", "jinja2==3.1.6",
-    "narwhals==2.29.0", "xyzservices==2026.9.1", "markdown-it-py==4.3.0", "mdurl==0.1.2",
+    "xyzservices==2026.9.1", "markdown-it-py==4.3.0", "mdurl==0.1.2",
     "mdit-py-plugins==0.7.0", "linkify-it-py==2.2.0", "uc-micro-py==2.0.0",
     "markdown==3.11.3", "bleach==6.4.0", "webencodings==0.6.1", "typing-extensions==4.16.0",
     # with it present Panel's pyodide module skips patching pandas.read_csv (so never imports
@@ -390,6 +390,8 @@ SITE_SDIST_WHEELS = ("pyyaml==6.0.3", "markupsafe==3.0.4")
 DROPPED_DEPENDENCIES = {
     "pandas": "Bokeh/Panel use it only for DataFrames, which the lessons never make; a "
               "stand-in answers their isinstance checks (playground/browser.py); saves 5.7 MB",
+    "narwhals": "Bokeh uses it only to ask whether data is a dataframe; a stand-in answers "
+                "(playground/browser.py); saves 1.5 MB and its import time",
     "pillow": "Bokeh imports it only to encode images; the lessons draw none",
     "requests": "Panel uses it only to download files",
     "tqdm": "Panel uses it only for progress bars in notebooks",
@@ -616,16 +618,25 @@ PRECOMPILE_PY = r"""
 import compileall, hashlib, io, json, os, py_compile, sys, tempfile, zipfile
 dist = "/dist"
 lock = json.load(open(f"{dist}/pyodide-lock.json"))
-todo = set(json.loads(sys.argv[1]))
+todo = json.loads(sys.argv[1])  # {file name: keep the sources?}
 for entry in lock["packages"].values():
     if entry["file_name"] not in todo:
         continue
+    keep_sources = todo[entry["file_name"]]
     path = f"{dist}/{entry['file_name']}"
     with tempfile.TemporaryDirectory() as tmp:
         with zipfile.ZipFile(path) as z:
             z.extractall(tmp)
+        # libraries: bytecode in place of the sources (sourceless modules, half the bytes);
+        # our own package keeps its sources beside __pycache__ (readable tracebacks)
         compileall.compile_dir(tmp, quiet=2, stripdir=tmp, prependdir="/lib/python3.12/site-packages",
+                               legacy=not keep_sources,
                                invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH)
+        if not keep_sources:
+            for root, _, files in os.walk(tmp):
+                for f in files:
+                    if f.endswith(".py") and os.path.exists(os.path.join(root, f + "c")):
+                        os.remove(os.path.join(root, f))
         buf = io.BytesIO()
         with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
             for root, _, files in os.walk(tmp):
@@ -654,8 +665,9 @@ await py.runPythonAsync(`import sys; sys.argv = ["precompile", argv_files]\n` +
 
 
 def precompile_wheels(dist: Path, file_names: list[str], cache: Path) -> None:
-    """Add bytecode to the named wheels in `dist` (and update the lock's sha256). Results are
-    cached by the input wheel's hash, so a rebuild only compiles what changed (our wheel)."""
+    """Add bytecode to the named wheels in `dist` (and update the lock's sha256): libraries
+    become sourceless, the project keeps its sources. Results are cached by the input wheel's
+    hash, so a rebuild only compiles what changed (our wheel)."""
     store = Path(cache) / "precompiled"
     store.mkdir(parents=True, exist_ok=True)
     lock_path = dist / LOCK_FILE
@@ -663,7 +675,9 @@ def precompile_wheels(dist: Path, file_names: list[str], cache: Path) -> None:
     by_file = {e["file_name"]: e for e in lock["packages"].values()}
     todo = []
     for name in file_names:
-        key = sha256_file(dist / name)
+        # the key: the input wheel, how it is compiled, and what compiles it
+        key = hashlib.sha256(f"{sha256_file(dist / name)}:{PRECOMPILE_PY}:{PYODIDE_VERSION}:"
+                             f"{name.startswith('playground-')}".encode()).hexdigest()
         hit = store / key / name
         if hit.exists():
             shutil.copy2(hit, dist / name)
@@ -682,7 +696,8 @@ def precompile_wheels(dist: Path, file_names: list[str], cache: Path) -> None:
         script.write_text(PRECOMPILE_PY)
         runner = Path(tmp) / "precompile.mjs"
         runner.write_text(PRECOMPILE_MJS)
-        run_tool([node, str(runner), str(dist), str(script), json.dumps([n for n, _ in todo])],
+        keep = {n: n.startswith("playground-") for n, _ in todo}
+        run_tool([node, str(runner), str(dist), str(script), json.dumps(keep)],
                  "precompiling the wheels inside Pyodide")
     for name, key in todo:
         (store / key).mkdir(exist_ok=True)
@@ -699,7 +714,7 @@ STATIC_SOURCES = REPO_ROOT / "site"
 APP_SCRIPT = REPO_ROOT / "playground" / "app.py"
 PYODIDE_CDN = f"https://cdn.jsdelivr.net/pyodide/v{PYODIDE_VERSION}/full/"
 SITE_STAMP = ".site-stamp.json"
-SITE_LAYOUT = 1  # bump when build_site changes what it writes
+SITE_LAYOUT = 2  # bump when build_site changes what it writes
 
 
 def panel_convert(workdir: Path) -> tuple[str, str]:
@@ -870,8 +885,8 @@ def _assemble_site(out: Path, cache: Path, cdn: bool, precompile: bool) -> None:
         (dist / LOCK_FILE).write_text(json.dumps(site_lock, indent=1, sort_keys=True) + "\n")
         packages = sorted(site_lock["packages"])
         if precompile:
-            precompile_wheels(dist, [site_lock["packages"][n]["file_name"] for n in packages
-                                     if n not in official or n == "packaging"], cache)
+            precompile_wheels(dist, [site_lock["packages"][n]["file_name"] for n in packages],
+                              cache)
             site_lock = json.loads((dist / LOCK_FILE).read_text())
     with tempfile.TemporaryDirectory() as tmp:
         html, app_code = panel_convert(Path(tmp))

@@ -1,11 +1,12 @@
 """What the app needs only in the browser (Pyodide). The site's worker calls `prepare()` before
 Panel is imported.
 
-pandas: Bokeh and Panel list it as a dependency, but with plain dicts of arrays (all the
-lessons use) they only import it to ask `isinstance(x, pd.DataFrame)` and the like. Shipping it
-would add 5.7 MB (plus dateutil and pytz) to every first visit, so the site ships this
-stand-in instead: a `pandas` module whose types nothing is an instance of. Any code that really
-needs pandas gets a clear ImportError-like message from `__getattr__`.
+Stand-ins for pandas and narwhals: Bokeh and Panel depend on both, but with the plain dicts of
+arrays the lessons use they only import them to ask "is this a DataFrame?". Shipping them would
+add 7 MB (pandas, dateutil, pytz, narwhals) to every first visit and seconds of import time, so
+the site ships these stand-ins instead: modules whose DataFrame-like types nothing is an
+instance of, whose "is it a dataframe?" questions answer no, and whose other names raise an
+ImportError saying the browser playground does not ship the library.
 """
 import sys
 import types
@@ -29,12 +30,13 @@ def _module(name, attrs):
     mod = types.ModuleType(name)
     mod.__dict__.update(attrs)
     mod.__playground_stub__ = True
+    library = name.split(".")[0]
 
     def missing(attr):
         if attr.startswith("__"):
             raise AttributeError(attr)
-        raise ImportError(f"pandas.{attr} is not available in the browser playground (the site "
-                          "does not ship pandas)")
+        raise ImportError(f"{name}.{attr} is not available in the browser playground (the site "
+                          f"does not ship {library})")
     mod.__getattr__ = missing
     return mod
 
@@ -52,12 +54,29 @@ def make_pandas_stub():
             "pandas.api": api, "pandas.api.extensions": extensions}
 
 
+def make_narwhals_stub():
+    """narwhals.stable.v1.dependencies: Bokeh's only use of narwhals is asking whether a value
+    is a dataframe or series (never, here)."""
+    never = {name: (lambda obj: False) for name in
+             ("is_into_dataframe", "is_into_series", "is_pandas_like_dataframe",
+              "is_pandas_dataframe", "is_pandas_like_series")}
+    dependencies = _module("narwhals.stable.v1.dependencies", never)
+    v1 = _module("narwhals.stable.v1", {"dependencies": dependencies})
+    stable = _module("narwhals.stable", {"v1": v1})
+    top = _module("narwhals", {"stable": stable, "dependencies": dependencies,
+                               "__version__": "0+playground-stub"})
+    return {"narwhals": top, "narwhals.stable": stable, "narwhals.stable.v1": v1,
+            "narwhals.stable.v1.dependencies": dependencies}
+
+
+STUBS = {"pandas": make_pandas_stub, "narwhals": make_narwhals_stub}
+
+
 def prepare():
-    """Install the pandas stand-in unless a real pandas is importable."""
+    """Install the stand-ins for libraries the site does not ship (a real one wins)."""
     if sys.platform != "emscripten":
         return
-    try:
-        import pandas  # noqa: F401  (a site built with pandas keeps it)
-        return
-    except ImportError:
-        sys.modules.update(make_pandas_stub())
+    import importlib.util
+    for name, make in STUBS.items():
+        if importlib.util.find_spec(name) is None:
+            sys.modules.update(make())

@@ -71,7 +71,7 @@ class App(pn.viewable.Viewer):
             if self._query.get("lesson") == slug:
                 for problem in urlstate.apply_query(state, self._query):
                     self._add_notice(problem)
-            state.param.watch(lambda e: self._write_url(), list(state.url_params))
+            state.param.watch(lambda *events: self._write_url(), list(state.url_params))
             self._states[slug] = state
         return self._states[slug]
 

@@ -15,7 +15,7 @@ LESSONS = {
     "network": ("network", "8 · A first network"),
     "scratchpad": ("scratchpad", "Scratchpad"),
 }
-DEFAULT = "descent-1d"
+DEFAULT = "tensors"
 
 
 def load(slug):

@@ -3,6 +3,8 @@
 `import playground.torch as torch`, or `playground.install_as_torch()` and then `import torch`.
 Anything the first lessons do not need fails loudly, naming what is missing.
 """
+import builtins as _builtins
+
 import numpy as _np
 
 # torch never warns on overflow, division by zero or nan; numpy would, on every lesson that
@@ -60,7 +62,8 @@ greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
 
 
 def broadcast_shapes(*shapes):
-    return Size(_broadcast_shapes(*(tuple(s) if not isinstance(s, (int,)) else (s,)
+    # (`int` here is torch.int, the dtype: the builtin is reached through _builtins)
+    return Size(_broadcast_shapes(*((s,) if isinstance(s, _builtins.int) else tuple(s)
                                     for s in shapes)))
 
 

@@ -97,7 +97,21 @@ def _to_array(data, np_dtype):
     if isinstance(data, (list, tuple)) and any(isinstance(x, (list, tuple, Tensor))
                                               for x in data):
         return np.array([_to_array(x, np_dtype) for x in data], dtype=np_dtype)
+    if np.dtype(np_dtype).kind in "iu" and not isinstance(data, np.ndarray):
+        return to_integer(np.array(data), np.dtype(np_dtype))
     return np.array(data, dtype=np_dtype)
+
+
+def to_integer(values, np_dtype):
+    """Python numbers into an integer dtype the way torch converts them: ints must fit (an
+    unsigned type also takes negatives down to -max, which wrap), floats truncate and wrap."""
+    if values.dtype.kind in "iub":
+        info = np.iinfo(np_dtype)
+        low = -int(info.max) if info.min == 0 else int(info.min)
+        if values.size and (values.max() > info.max or values.min() < low):
+            raise RuntimeError(f"value cannot be converted to type {np_dtype.name} without "
+                               "overflow")
+    return values.astype(np.int64).astype(np_dtype)
 
 
 def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
@@ -171,10 +185,10 @@ def legacy_new(cls, dtype, args, device):
     elif len(args) == 1:
         data = args[0]
         if isinstance(data, (list, tuple, np.ndarray)) or isinstance(data, (int, float)):
+            if isinstance(data, (list, tuple)):
+                _infer(data)  # torch's errors for ragged data, before numpy's
             arr = data.astype(dtype.np) if isinstance(data, np.ndarray) else \
                 _to_array(data, dtype.np)
-            if isinstance(data, (list, tuple)):
-                _infer(data)  # torch's errors for ragged data
             t = _make(arr, dev)
         else:
             raise TypeError(f"new(): data must be a sequence (got {type(data).__name__})")
@@ -253,9 +267,14 @@ def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None,
     shape = size_of((size,) if not isinstance(size, (tuple, list)) else (tuple(size),), "full")
     if isinstance(fill_value, Tensor):
         fill_value = fill_value.item()
-    dt = dtype or dtypes.scalar_dtype(fill_value.item() if isinstance(fill_value, np.generic)
-                                      else fill_value)
-    return finish(np.full(shape, fill_value, dt.np), None, device, requires_grad)
+    if isinstance(fill_value, np.generic):
+        fill_value = fill_value.item()
+    dt = dtype or dtypes.scalar_dtype(fill_value)
+    if dt.category == dtypes.INT:
+        values = np.full(shape, to_integer(np.asarray(fill_value), dt.np))
+    else:
+        values = np.full(shape, fill_value, dt.np)
+    return finish(values, None, device, requires_grad)
 
 
 def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_grad=False,
@@ -282,6 +301,8 @@ def arange(start, end=None, step=1, *, out=None, dtype=None, layout=None, device
     if dtype is None:
         any_float = any(isinstance(v, float) for v in (start, end, step))
         dtype = dtypes.get_default_dtype() if any_float else dtypes.int64
+    if dtype is dtypes.bool_:
+        raise NotImplementedError('"arange_cpu" not implemented for \'Bool\'')
     n = int(np.ceil((end - start) / step))
     values = start + np.arange(n, dtype=np.float64 if dtype.is_floating_point else np.int64) \
         * step

@@ -90,7 +90,7 @@ def _normal(rng, shape, np_dtype):
 def _float_dtype(dtype, name):
     dt = dtype or dtypes.get_default_dtype()
     if not dt.is_floating_point:
-        raise RuntimeError(f'"{name}" not implemented for \'{dtypes.short_name(dt)}\'')
+        raise NotImplementedError(f'"{name}" not implemented for \'{dtypes.short_name(dt)}\'')
     return dt
 
 

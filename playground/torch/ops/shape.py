@@ -66,6 +66,10 @@ def infer_shape(shape, numel, op="view", arg="size"):
     for i, s in enumerate(shape):
         if i not in unknown:
             known *= s
+    if unknown and numel == 0 and known == 0:
+        raise RuntimeError(f"cannot reshape tensor of 0 elements into shape {_show(shape)} "
+                           "because the unspecified dimension size -1 can be any value and is "
+                           "ambiguous")
     if unknown:
         if known == 0 or numel % known:
             raise RuntimeError(f"shape '{_show(shape)}' is invalid for input of size {numel}")
@@ -417,6 +421,8 @@ def narrow(input, dim, start, length):
     size = input._data.shape[dim]
     if isinstance(start, Tensor):
         start = start.item()
+    if length < 0:
+        raise RuntimeError("narrow(): length must be non-negative.")
     if not -size <= start <= size:
         raise IndexError(f"start out of range (expected to be in range of [{-size}, {size}], "
                          f"but got {start})")

@@ -185,17 +185,7 @@ def test_url_round_trip():
 # -- the same experiments on our engine and on real torch --------------------------------------
 
 DETERMINISTIC = [c for c in experiments.CONSTRUCTORS if c not in ("rand", "randn", "empty")]
-# engine bugs, reported: strict, so the test says so once the engine is fixed
-ENGINE_DIFFERS = {
-    ("tensor", "uint8"): "torch.tensor([2.5, -5], dtype=torch.uint8) wraps -5 to 251 in "
-                         "torch; the engine raises OverflowError",
-    ("arange", "bool"): "torch.arange(6, dtype=torch.bool) raises NotImplementedError in "
-                        "torch; the engine returns a tensor",
-}
-CREATE_CASES = [pytest.param(c, d, marks=pytest.mark.xfail(reason=ENGINE_DIFFERS[c, d],
-                                                            strict=True))
-                if (c, d) in ENGINE_DIFFERS else (c, d)
-                for c in DETERMINISTIC for d in experiments.DTYPES]
+CREATE_CASES = [(c, d) for c in DETERMINISTIC for d in experiments.DTYPES]
 
 
 @pytest.mark.parametrize("constructor, dtype", CREATE_CASES)
