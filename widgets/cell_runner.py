@@ -119,7 +119,13 @@ def format_syntax_error(exc: SyntaxError) -> str:
         # errors found by the compiler (not the parser) carry no text for a file that
         # isn't on disk: take it from the registered source, as Python does for a script
         exc.text = linecache.getline(exc.filename, exc.lineno) or None
-    return _shown_names("".join(traceback.format_exception_only(type(exc), exc)))
+    shown = traceback.TracebackException(type(exc), exc, None)
+    if type(exc) is not SyntaxError and sys.version_info < (3, 13):
+        # The interpreter's own display (C, before 3.13) marks an IndentationError or
+        # TabError with one caret, ignoring its end_offset; the traceback module would draw
+        # the whole range (`^^^^^`). Show what `python script.py` shows.
+        shown.end_offset = None
+    return _shown_names("".join(shown.format_exception_only()))
 
 
 def format_exception(exc: BaseException, frames: str = "student") -> str:
@@ -250,13 +256,15 @@ class CellRunner:
     runner.running / runner.partial_text() / runner.wait(5) / runner.result
     runner.interrupt()                             # KeyboardInterrupt in the cell
 
-    Runs are named "cell 1", "cell 2", ... like Jupyter's In [n].
+    Runs are named "cell 1", "cell 2", ... like Jupyter's In [n]; with numbered=False every
+    run is named `name` itself (a notebook of cells names each after its place: "cell 3").
     """
 
     def __init__(self, namespace: dict | None = None, *, threaded: bool | None = None,
                  max_output: int = DEFAULT_MAX_OUTPUT, frames: str = "student",
                  time_limit_s: float | None = None,
-                 interrupt_hook: Callable[[], bool] | None = None, name: str = "cell"):
+                 interrupt_hook: Callable[[], bool] | None = None, name: str = "cell",
+                 numbered: bool = True):
         self.namespace = {} if namespace is None else namespace
         self.threaded = THREADS_AVAILABLE if threaded is None else (threaded and THREADS_AVAILABLE)
         self.max_output = max_output
@@ -264,6 +272,7 @@ class CellRunner:
         self.time_limit_s = time_limit_s
         self.interrupt_hook = interrupt_hook
         self.name = name
+        self.numbered = numbered
         self.count = 0
         self.result: CellResult | None = None
         self._capture: OutputCapture | None = None
@@ -298,7 +307,7 @@ class CellRunner:
             self.count += 1
             self.result = None
             self._capture = OutputCapture(self.max_output)
-        name = f"{self.name} {self.count}"
+        name = f"{self.name} {self.count}" if self.numbered else self.name
         if self.threaded:
             self._thread = threading.Thread(target=self._work, args=(source, name, on_done),
                                             name=f"playground {name}", daemon=True)

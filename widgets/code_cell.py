@@ -14,11 +14,13 @@ Constructor arguments (all are params):
   max_output     characters of output kept before "[output truncated ...]"
   time_limit_s   stop a run after this many seconds (None: never); useful in Pyodide
   threaded       None: a worker thread where threads exist (not in Pyodide)
+  label          the name tracebacks show (File "<cell 3>"); '' (default): "cell N", N
+                 counting this cell's runs. A notebook of cells labels each by its place.
 Read-only params, for lessons to watch:
   output         everything the last run printed (str)
   status         'idle' | 'running' | 'ok' | 'error' | 'interrupted'
   duration_s     how long the last run took
-  run_count      number of runs so far (cells are named "cell 1", "cell 2" ... like In [n])
+  run_count      number of runs so far (unlabelled runs are named "cell 1", "cell 2"...)
 
 Running is done by `cell_runner.CellRunner` (see there for how Stop works in each mode).
 While a threaded run goes, a periodic callback on the page's own thread polls the runner
@@ -88,6 +90,7 @@ class CodeCell(pn.viewable.Viewer):
     time_limit_s = param.Number(default=None, allow_None=True, bounds=(0, None))
     threaded = param.Boolean(default=None, allow_None=True, constant=True)
     poll_ms = param.Integer(default=150, bounds=(20, None), doc="Output refresh while running.")
+    label = param.String(default="", doc="Name in tracebacks; '' numbers the runs.")
 
     output = param.String(default="", constant=True)
     status = param.Selector(default="idle", constant=True,
@@ -100,7 +103,8 @@ class CodeCell(pn.viewable.Viewer):
         if self.namespace is None:
             self.namespace = {}
         self._runner = CellRunner(self.namespace, threaded=self.threaded,
-                                  max_output=self.max_output, time_limit_s=self.time_limit_s)
+                                  max_output=self.max_output, time_limit_s=self.time_limit_s,
+                                  name=self.label or "cell", numbered=not self.label)
         self._poller = None
         self._watching_session = False
         self._shown_chunks: list = []
@@ -115,6 +119,7 @@ class CodeCell(pn.viewable.Viewer):
         self._runner.namespace = self.namespace
         self._runner.max_output = self.max_output
         self._runner.time_limit_s = self.time_limit_s
+        self._runner.name, self._runner.numbered = self.label or "cell", not self.label
         self._set(status="running", duration_s=None, output="")
         self._shown_chunks = []
         self._output_pane.object = ""
