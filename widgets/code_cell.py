@@ -29,7 +29,9 @@ and streams its output, so the worker thread never touches the page; `poll()` an
 """
 from __future__ import annotations
 
+import asyncio
 import html
+import sys
 
 import panel as pn
 import param
@@ -125,13 +127,21 @@ class CodeCell(pn.viewable.Viewer):
         self._output_pane.object = ""
         self._sync_buttons(running=True)
         self._stop_when_session_ends()
+        if sys.platform == "emscripten":
+            # no threads in the browser: the run blocks Python, so first let the page show
+            # "running" and enable Stop (its click interrupts through the page, see _build)
+            asyncio.get_event_loop().call_later(0.05, self._run_now)
+        else:
+            self._run_now()
+        return True
+
+    def _run_now(self) -> None:
         self._runner.start(self.code)
         self._set(run_count=self._runner.count)
         if self._runner.running:  # threaded: watch it from the page's thread
             self._poller = start_periodic(self.poll, self.poll_ms)
         else:
             self._show_result(self._runner.result)
-        return True
 
     def stop(self, event=None) -> bool:
         """Ask the running code to raise KeyboardInterrupt."""
@@ -200,6 +210,9 @@ class CodeCell(pn.viewable.Viewer):
                                               disabled=True)
         self._run_button.on_click(self.run_cell)
         self._stop_button.on_click(self.stop)
+        # In the browser Python is busy running the cell and cannot take the click: the page
+        # itself interrupts it (the site's handler.js defines playgroundStop).
+        self._stop_button.js_on_click(code="if (window.playgroundStop) window.playgroundStop();")
         status = pn.pane.Str(pn.bind(status_text, self.param.status, self.param.duration_s),
                              margin=(12, 10), styles={"color": "#555"})
         self._output_pane = pn.pane.HTML("", sizing_mode="stretch_width",

@@ -1,9 +1,16 @@
 """Grad mode: one flag, saved, set and restored (torch.autograd.grad_mode)."""
 import functools
+import threading
 
 
-class GradMode:
-    enabled = True
+class _GradMode(threading.local):
+    """Per thread, as in torch: a scratchpad cell's `with torch.no_grad():` running in a worker
+    thread of `panel serve` must not switch gradients off for other sessions."""
+
+    enabled = True  # every thread starts with gradients on
+
+
+GradMode = _GradMode()
 
 
 def is_grad_enabled():
