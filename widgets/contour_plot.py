@@ -16,6 +16,8 @@ Constructor arguments / params:
                 diverged run) are not drawn, and `note` says so
   start         (x, y): shown as a ring; a click (Tap) on the plot sets it, rounded to a
                 sensible number of decimals and kept inside the surface
+  marks         fixed points to label, e.g. minima: list of {'x', 'y', 'label'} plus an
+                optional 'marker' (a Bokeh marker name, default 'star'); hover shows the label
   n_levels      number of filled bands
   log_levels    space the levels logarithmically (for losses spanning decades)
   size_px       length of the plot's longer side; the other follows the data's aspect
@@ -47,6 +49,7 @@ _FILL = ("xs", "ys", "color", "lower", "upper")
 _LINES = ("xs", "ys")
 _PATHS = ("xs", "ys", "color", "name")
 _POINTS = ("x", "y", "step", "loss", "grad", "name", "color", "size")
+_MARKS = ("x", "y", "label", "marker")
 
 
 # --------------------------------------------------------------------------------------
@@ -94,10 +97,13 @@ def contour_levels(z: np.ndarray, n: int, log: bool = False) -> np.ndarray:
 def format_grad(g) -> str:
     if g is None:
         return ""
-    try:
-        values = [float(v) for v in np.ravel(g)]
-    except (TypeError, ValueError):
-        return str(g)
+    if isinstance(g, (tuple, list)) and all(isinstance(v, (int, float)) for v in g):
+        values = g  # the common case, without numpy's per-call cost
+    else:
+        try:
+            values = [float(v) for v in np.ravel(g)]
+        except (TypeError, ValueError):
+            return str(g)
     if len(values) == 1:
         return f"{values[0]:.4g}"
     return "(" + ", ".join(f"{v:.4g}" for v in values) + ")"
@@ -123,21 +129,42 @@ def trajectory_data(trajectories: list) -> tuple[dict, dict, str]:
         if not ok.all():
             notes.append(f"'{name}' left the finite numbers (diverged?): "
                          f"{int((~ok).sum())} of its {n} points are not drawn")
-        steps = np.flatnonzero(ok)
-        paths["xs"].append(x[steps].tolist())
-        paths["ys"].append(y[steps].tolist())
+        steps = np.flatnonzero(ok).tolist()
+        xs, ys = x[steps].tolist(), y[steps].tolist()
+        paths["xs"].append(xs)
+        paths["ys"].append(ys)
         paths["color"].append(color)
         paths["name"].append(name)
-        for k, s in enumerate(steps):
-            points["x"].append(float(x[s]))
-            points["y"].append(float(y[s]))
-            points["step"].append(int(s))
-            points["loss"].append("" if loss[s] is None else f"{float(loss[s]):.6g}")
-            points["grad"].append(format_grad(grad[s]))
-            points["name"].append(name)
-            points["color"].append(color)
-            points["size"].append(9 if k == len(steps) - 1 else 5)  # the last point stands out
+        points["x"] += xs
+        points["y"] += ys
+        points["step"] += steps
+        points["loss"] += ["" if loss[s] is None else f"{float(loss[s]):.6g}" for s in steps]
+        points["grad"] += [format_grad(grad[s]) for s in steps]
+        points["name"] += [name] * len(steps)
+        points["color"] += [color] * len(steps)
+        points["size"] += [5] * (len(steps) - 1) + [9] * bool(steps)  # the last stands out
     return paths, points, "; ".join(notes)
+
+
+def marks_data(marks: list) -> tuple[dict, str]:
+    """(mark columns, note): marks without finite 'x' and 'y' are skipped and noted."""
+    data = {k: [] for k in _MARKS}
+    skipped = 0
+    for mark in marks or []:
+        try:
+            x, y = float(mark["x"]), float(mark["y"])
+        except (KeyError, TypeError, ValueError):
+            skipped += 1
+            continue
+        if not (math.isfinite(x) and math.isfinite(y)):
+            skipped += 1
+            continue
+        data["x"].append(x)
+        data["y"].append(y)
+        data["label"].append(str(mark.get("label", "")))
+        data["marker"].append(str(mark.get("marker", "star")))
+    return data, (f"{skipped} mark(s) without finite 'x' and 'y' were skipped" if skipped
+                  else "")
 
 
 def frame_size(x_span: float, y_span: float, longest_px: int) -> tuple[int, int]:
@@ -167,6 +194,7 @@ class ContourPlot(pn.viewable.Viewer):
     surface = param.Dict(default=None, allow_None=True)
     trajectories = param.List(default=[])
     start = param.NumericTuple(default=(0.0, 0.0), length=2)
+    marks = param.List(default=[])
     n_levels = param.Integer(default=12, bounds=(2, 64))
     log_levels = param.Boolean(default=False)
     size_px = param.Integer(default=420, bounds=(150, 1200))
@@ -176,13 +204,16 @@ class ContourPlot(pn.viewable.Viewer):
     def __init__(self, **params):
         super().__init__(**params)
         self._axes = (np.array([-1.0, 1.0]), np.array([-1.0, 1.0]))
+        self._trajectory_note = self._marks_note = ""  # the two parts of `note`
         self._build()
         self._update_surface()
         self._update_trajectories()
         self._update_start()
-        self.param.watch(lambda e: self._update_surface(), ["surface", "n_levels", "log_levels"])
-        self.param.watch(lambda e: self._update_trajectories(), "trajectories")
-        self.param.watch(lambda e: self._update_start(), "start")
+        self._update_marks()
+        self.param.watch(lambda *e: self._update_surface(), ["surface", "n_levels", "log_levels"])
+        self.param.watch(lambda *e: self._update_trajectories(), "trajectories")
+        self.param.watch(lambda *e: self._update_marks(), "marks")
+        self.param.watch(lambda *e: self._update_start(), "start")
         self._layout = pn.Column(self._pane, message_pane(self, "note", "note"),
                                  message_pane(self, "error"))
 
@@ -193,6 +224,7 @@ class ContourPlot(pn.viewable.Viewer):
         self.path_source = ColumnDataSource({k: [] for k in _PATHS})
         self.point_source = ColumnDataSource({k: [] for k in _POINTS})
         self.start_source = ColumnDataSource({"x": [], "y": []})
+        self.mark_source = ColumnDataSource({k: [] for k in _MARKS})
         fig = figure(x_range=Range1d(-1, 1), y_range=Range1d(-1, 1), frame_width=self.size_px,
                      frame_height=self.size_px, tools="pan,wheel_zoom,reset",
                      toolbar_location="right", min_border=8)
@@ -211,6 +243,10 @@ class ContourPlot(pn.viewable.Viewer):
                     fill_alpha=0, line_color="#000000", line_width=2.5)
         fig.scatter(x="x", y="y", source=self.start_source, marker="cross", size=10,
                     line_color="#000000", line_width=2)
+        marks = fig.scatter(x="x", y="y", marker="marker", source=self.mark_source, size=15,
+                            fill_color="#ffffff", line_color="#000000", line_width=1.5)
+        fig.add_tools(HoverTool(renderers=[marks], tooltips=[
+            ("", "@label"), ("(x, y)", "(@x{0.000}, @y{0.000})")]))
         fig.add_tools(HoverTool(renderers=[points], tooltips=[
             ("", "@name"), ("step", "@step"), ("loss", "@loss"), ("gradient", "@grad"),
             ("(x, y)", "(@x{0.000}, @y{0.000})")]))
@@ -261,10 +297,18 @@ class ContourPlot(pn.viewable.Viewer):
         self.figure.update(frame_width=width, frame_height=height)
 
     def _update_trajectories(self) -> None:
-        paths, points, note = trajectory_data(self.trajectories)
+        paths, points, self._trajectory_note = trajectory_data(self.trajectories)
         self.path_source.data = paths
         self.point_source.data = points
-        self._set(note=note)
+        self._set_note()
+
+    def _update_marks(self) -> None:
+        self.mark_source.data, self._marks_note = marks_data(self.marks)
+        self._set_note()
+
+    def _set_note(self) -> None:
+        notes = (self._trajectory_note, self._marks_note)
+        self._set(note="; ".join(n for n in notes if n))
 
     def _update_start(self) -> None:
         sx, sy = self.start

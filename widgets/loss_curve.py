@@ -10,6 +10,7 @@ Constructor arguments / params:
   colors   optional {name: color}; the k-th series gets the k-th run colour otherwise
            (the same as ContourPlot's k-th trajectory)
   log_y    log-scaled y axis (the default: losses shrink by decades)
+  show_legend  the legend in the top right corner (off where a key is shown nearby)
 Read-only params: note (what was left out).
 
 A log axis can't be switched on an existing Bokeh figure, so the widget holds two
@@ -79,6 +80,7 @@ class LossCurve(pn.viewable.Viewer):
     width = param.Integer(default=480, bounds=(150, None))
     height = param.Integer(default=260, bounds=(100, None))
     title = param.String(default="loss")
+    show_legend = param.Boolean(default=True)
     note = param.String(default="", constant=True)
 
     def __init__(self, **params):
@@ -94,8 +96,9 @@ class LossCurve(pn.viewable.Viewer):
         self._left_out = {"not finite": 0, "not positive": 0}
         self._update()
         self._show_axis()
-        self.param.watch(lambda e: self._update(), ["series", "colors"])
-        self.param.watch(lambda e: self._show_axis(), "log_y")
+        self.param.watch(lambda *e: self._update(), ["series", "colors"])
+        self.param.watch(lambda *e: self._show_axis(), "log_y")
+        self.param.watch(self._toggle_legend, "show_legend")
         self._layout = pn.Column(self._linear_pane, self._log_pane,
                                  message_pane(self, "note", "note", width=self.width))
 
@@ -113,6 +116,7 @@ class LossCurve(pn.viewable.Viewer):
             ("", "@name"), ("step", "@step{0}"), ("loss", f"@{point_column}{{%.5g}}")],
             formatters={f"@{point_column}": "printf"}))
         fig.legend.location = "top_right"
+        fig.legend.visible = self.show_legend
         fig.legend.label_text_font_size = "11px"
         fig.legend.background_fill_alpha = 0.7
         fig.title.text_font_style = "normal"
@@ -123,6 +127,10 @@ class LossCurve(pn.viewable.Viewer):
         self.line_source.data = lines
         self.point_source.data = points
         self._set_note()
+
+    def _toggle_legend(self, event) -> None:
+        for fig in (self.linear_figure, self.log_figure):
+            fig.legend.visible = event.new
 
     def _show_axis(self) -> None:
         self._linear_pane.visible = not self.log_y

@@ -12,6 +12,9 @@ Constructor arguments / params:
   interval_ms  how often the clock ticks; fast speeds advance several steps per tick
   loop         at max_step, start again from 0 instead of stopping
 
+`follow(max_step)` adapts to a recomputed run: a paused player showing the end jumps to
+the new end, one in the middle keeps its step.
+
 `tick()` is one clock tick (what the periodic callback calls): it advances `step` by
 speed * interval_ms / 1000 steps, carrying fractions over to the next tick, so the
 stepping logic is testable without a browser. The periodic callback runs only while
@@ -47,7 +50,7 @@ class Player(pn.viewable.Viewer):
         self._layout = self._build()
         self.param.watch(self._on_playing, "playing")
         self.param.watch(self._on_interval, "interval_ms")
-        self.param.watch(lambda e: self._clamp(), ["step", "max_step"])
+        self.param.watch(lambda *e: self._clamp(), ["step", "max_step"])
         self.param.watch(self._sync_view, ["step", "max_step", "playing"])
 
     # --- stepping (no browser needed) -------------------------------------------------
@@ -89,6 +92,14 @@ class Player(pn.viewable.Viewer):
         if not self.playing and self.at_end and not self.loop:
             self.step = 0
         self.playing = not self.playing
+
+    def follow(self, max_step: int) -> None:
+        """A new run of max_step steps: a paused player that was showing the end shows the
+        new end; otherwise the step stays where it was (clamped to the new end)."""
+        if self.at_end and not self.playing:
+            self.param.update(max_step=max_step, step=max_step)
+        else:
+            self.max_step = max_step
 
     def _clamp(self) -> None:
         if self.max_step is not None and self.step > self.max_step:

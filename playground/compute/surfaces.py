@@ -1,6 +1,7 @@
 """The functions the descent lessons minimise, written with torch ops so autograd (ours or
 real torch's) differentiates them. 1-D: f(x); 2-D: f(x, y) on tensors of any shape."""
 import math
+from dataclasses import dataclass
 
 # name -> (f, a reasonable x range for plots)
 FUNCTIONS_1D = {
@@ -20,7 +21,7 @@ def range1d(name):
 
 
 def _quadratic(x, y, torch, condition):
-    # eigenvalues 1 and `condition`: gradient descent needs lr < 2 / condition
+    # Hessian diag(1, condition): gradient descent needs lr < 2 / condition
     return 0.5 * (x ** 2 + condition * y ** 2)
 
 
@@ -37,29 +38,61 @@ def _saddle(x, y, torch, condition):
 
 
 def _seed_g(x, y, torch, condition):
-    # the seed notebook's g(w) = 2 w1 w2 + w2 cos(w1)
+    # the seed notebook's g(w) = 2 w1 w2 + w2 cos(w1), whose gradient at (pi, 1) is (2, pi - 1)
     return 2 * x * y + y * torch.cos(x)
 
 
-# name -> (f, (xmin, xmax, ymin, ymax), known minima for the plot)
+@dataclass(frozen=True)
+class Surface2D:
+    f: object                    # f(x, y, torch, condition) on tensors of any shape
+    box: tuple                   # (xmin, xmax, ymin, ymax): the plotted region
+    start: tuple                 # a start that shows the surface's character
+    minima: tuple = ()           # known minima (the plot marks them)
+    saddles: tuple = ()          # known saddle points
+    bounded_below: bool = True   # False: runs can go downhill forever
+    about: str = ""              # one line: what to look for
+
+
 FUNCTIONS_2D = {
-    "ill-conditioned quadratic": (_quadratic, (-2.0, 2.0, -2.0, 2.0), [(0.0, 0.0)]),
-    "rosenbrock": (_rosenbrock, (-2.0, 2.0, -1.0, 3.0), [(1.0, 1.0)]),
-    "himmelblau": (_himmelblau, (-5.0, 5.0, -5.0, 5.0),
-                   [(3.0, 2.0), (-2.805118, 3.131312), (-3.779310, -3.283186),
-                    (3.584428, -1.848126)]),
-    "saddle": (_saddle, (-2.0, 2.0, -2.0, 2.0), []),
-    "seed g(w)": (_seed_g, (-math.pi, 2 * math.pi, -3.0, 3.0), []),
+    "ill-conditioned quadratic": Surface2D(
+        _quadratic, (-2.0, 2.0, -2.0, 2.0), (-1.8, 1.2), minima=((0.0, 0.0),),
+        about="a long narrow bowl: one direction is `condition` times steeper than the "
+              "other, so one learning rate cannot suit both"),
+    "rosenbrock": Surface2D(
+        _rosenbrock, (-2.0, 2.0, -1.0, 3.0), (-1.5, 2.0), minima=((1.0, 1.0),),
+        about="a curved, nearly flat valley: finding it is easy, following it to (1, 1) "
+              "is slow"),
+    "himmelblau": Surface2D(
+        _himmelblau, (-5.0, 5.0, -5.0, 5.0), (0.0, 0.0),
+        minima=((3.0, 2.0), (-2.805118, 3.131312), (-3.779310, -3.283186),
+                (3.584428, -1.848126)),
+        about="four minima of equal depth: which one a run reaches depends on the start "
+              "and on the optimizer"),
+    "saddle": Surface2D(
+        _saddle, (-2.0, 2.0, -2.0, 2.0), (-1.8, 0.05), saddles=((0.0, 0.0),),
+        bounded_below=False,
+        about="x² − y²: downhill along y forever; a run started on y = 0 stalls at the "
+              "saddle, where the gradient is zero without a minimum"),
+    "seed g(w)": Surface2D(
+        _seed_g, (-math.pi, 2 * math.pi, -3.0, 3.0), (math.pi, 1.0),
+        saddles=((-0.450184, 0.0),), bounded_below=False,
+        about="the seed notebook's g(w) = 2·w₁·w₂ + w₂·cos(w₁), started at (π, 1) where "
+              "its gradient is (2, π − 1); it has a saddle but no minimum"),
 }
 
 
 def f2d(name, x, y, torch, condition=10.0):
-    return FUNCTIONS_2D[name][0](x, y, torch, condition)
+    return FUNCTIONS_2D[name].f(x, y, torch, condition)
+
+
+def surface2d(name):
+    """The surface's description (box, default start, minima, saddles)."""
+    return FUNCTIONS_2D[name]
 
 
 def box2d(name):
-    return FUNCTIONS_2D[name][1]
+    return FUNCTIONS_2D[name].box
 
 
 def minima2d(name):
-    return FUNCTIONS_2D[name][2]
+    return list(FUNCTIONS_2D[name].minima)

@@ -1,5 +1,6 @@
 """Making tensors: torch.tensor, from_numpy, zeros/ones/full/eye/arange/linspace, *_like, the
 legacy constructors (torch.Tensor(2, 3), torch.FloatTensor([...])) and Tensor.new_*."""
+import sys
 import warnings
 
 import numpy as np
@@ -36,6 +37,7 @@ def size_of(args, name="size"):
             raise TypeError(f"{name}(): argument 'size' (position 1) must be tuple of ints, but "
                             f"found element of type {type(s).__name__} at pos {i}")
     shape = tuple(int(s) for s in args)
+    _fits_in_the_browser(shape)
     for s in shape:
         if s < 0:
             if name == "zeros":  # torch's zeros checks sizes itself, with its own words
@@ -43,6 +45,24 @@ def size_of(args, name="size"):
             raise RuntimeError(f"Trying to create tensor with negative dimension {s}: "
                                f"{list(shape)}")
     return shape
+
+
+# In the browser the whole Python heap lives in 4 GB of WebAssembly memory: a tensor of a few
+# GB would take the tab down instead of raising, so the engine refuses it with a clear error.
+BROWSER_MAX_ELEMENTS = 2 ** 28  # 1 GiB of float32
+
+
+def _fits_in_the_browser(shape):
+    if sys.platform != "emscripten":
+        return
+    n = 1
+    for s in shape:
+        n *= max(int(s), 0)
+    if n > BROWSER_MAX_ELEMENTS:
+        raise RuntimeError(f"a tensor of shape {list(shape)} has {n:,} elements "
+                           f"({n * 4 / 2 ** 30:.1f} GiB as float32): too big for the browser "
+                           f"playground, which holds at most {BROWSER_MAX_ELEMENTS:,} elements "
+                           "per tensor. Use smaller sizes (or run the code with real torch).")
 
 
 # -- torch.tensor and friends ------------------------------------------------------------------

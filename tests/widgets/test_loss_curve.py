@@ -60,8 +60,8 @@ def test_series_and_colours_updated_at_once():
     assert list(curve.line_source.data["color"]) == ["#000000"]
 
 
-def test_legend_location():
-    curve = LossCurve(series={"a": [1.0]}, legend_location="bottom_left")
-    assert curve.log_figure.legend.location == "bottom_left"
-    curve.legend_location = "top_left"
-    assert curve.linear_figure.legend.location == "top_left"
+def test_legend_can_be_hidden():
+    curve = LossCurve(series={"a": [1.0]}, show_legend=False)
+    assert curve.log_figure.legend.visible is False
+    curve.show_legend = True
+    assert curve.linear_figure.legend.visible and curve.log_figure.legend.visible

@@ -1,0 +1,176 @@
+"""The self-contained static site in Chromium, with every request to another host aborted.
+
+For every lesson: open its deep link on the built site, wait until Python made the page live,
+drive one widget and check the plot's data changed. Then the scratchpad: a seed cell prints
+what real torch prints, Stop ends `while True: pass` within a second (interrupt buffer, the
+page being cross-origin isolated) or restarts Python (without isolation) and the page works
+again, and a huge allocation is refused with a clear error. No console errors; screenshots in
+tests/artifacts/site-*.png.
+"""
+import contextlib
+import io
+import time
+
+import pytest
+
+from browser_support import assert_clean
+
+pytestmark = pytest.mark.browser
+
+INTERACTIVE_S = 300  # generous: a cold start on a loaded 2-core machine takes a while
+
+DATA_TO_PAGE = """([name, x, y]) => {
+  const view = Bokeh.index.query_one((v) => v.model.name === name);
+  const box = view.el.getBoundingClientRect();
+  return [box.left + view.frame.x_scale.compute(x), box.top + view.frame.y_scale.compute(y)];
+}"""
+
+
+def open_live(browser, url, query, source=None):
+    """Open a deep link and wait until the worker rendered the live app over the pre-render."""
+    page = browser.page
+    page.goto(url + query)
+    page.wait_for_function("() => !document.body.classList.contains('pn-loading')",
+                           timeout=INTERACTIVE_S * 1000, polling=200)
+    if source:
+        browser.wait_for_source(source)
+    return page
+
+
+def click_slider(page, index, fraction):
+    box = page.locator(".noUi-target").nth(index).bounding_box()
+    page.mouse.click(box["x"] + box["width"] * fraction, box["y"] + box["height"] / 2)
+
+
+def drive_tensors(page):
+    field = page.locator("input[placeholder^='e.g. 3, 4']")
+    field.fill("2, 5")
+    field.press("Enter")
+
+
+def drive_broadcasting(page):
+    page.get_by_role("button", name="(2,3) + (3,2)").click()
+
+
+def drive_autograd(page):
+    page.locator(".pg-autograd-backward button").first.click()
+
+
+def drive_gradcheck(page):
+    click_slider(page, 0, 0.2)
+
+
+def drive_descent_1d(page):
+    click_slider(page, 0, 0.85)
+
+
+def drive_descent_2d(page):
+    page.mouse.click(*page.evaluate(DATA_TO_PAGE, ["descent2d-contour", 1.0, -1.0]))
+
+
+def drive_regression(page):
+    click_slider(page, 4, 0.75)
+
+
+def drive_network(page):
+    page.get_by_role("button", name="▶ Play").click()
+
+
+# slug: (deep link, named data source and column that must change, how to drive it)
+LESSONS = {
+    "tensors": ("?lesson=tensors", "tensors-t", "index", drive_tensors),
+    "broadcasting": ("?lesson=broadcasting", "broadcast-cells", "text", drive_broadcasting),
+    "autograd": ("?lesson=autograd", "autograd-graph", "sub", drive_autograd),
+    "gradcheck": ("?lesson=gradcheck&eps=1e-07", "gradcheck-chosen", "eps", drive_gradcheck),
+    "descent-1d": ("?lesson=descent-1d&lr=0.25", "descent1d-steps", "x", drive_descent_1d),
+    "descent-2d": ("?lesson=descent-2d&lr=0.3&optimizer=adam&seed=7", "descent2d-points", "x",
+                   drive_descent_2d),
+    "regression": ("?lesson=regression&lr=0.1", "regression-path", "x", drive_regression),
+    "network": ("?lesson=network&dataset=xor&steps=150&seed=3", "network-map", "image",
+                drive_network),
+}
+
+
+@pytest.mark.parametrize("slug", list(LESSONS))
+def test_lesson_deep_link_is_live(browser, site_url, slug):
+    query, source, column, drive = LESSONS[slug]
+    page = open_live(browser, site_url, query, source)
+    assert f"lesson={slug}" in page.evaluate("() => window.location.search")
+    before = browser.snapshot(source, column)
+    drive(page)
+    browser.wait_for_change(source, column, before, timeout=60_000)
+    browser.screenshot(f"site-{slug}.png")
+    assert_clean(browser)
+
+
+def seed_cell_output(code):
+    """What real torch prints for `code`."""
+    import torch
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(compile(code, "<seed>", "exec"), {"torch": torch})
+    return out.getvalue()
+
+
+SEED_CELL = ("x = torch.ones([3,2],requires_grad=True)\ny = x + 5\nz = y*y + 1\n"
+             "t = torch.sum(z)\nprint(t)\nt.backward()\nprint(x.grad)\n")
+
+
+def run_in_cell(page, index, code):
+    editor = page.locator("textarea.pg-code").nth(index)
+    editor.fill(code)
+    editor.press("Shift+Enter")
+
+
+def test_scratchpad_prints_what_torch_prints(browser, site_url):
+    page = open_live(browser, site_url, "?lesson=scratchpad&snippet=empty")
+    page.locator("textarea.pg-code").first.wait_for()
+    run_in_cell(page, 0, SEED_CELL)
+    output = page.locator("pre.pg-cell-output").first
+    page.get_by_text("✓ finished").first.wait_for(timeout=30_000)
+    assert output.inner_text() == seed_cell_output(SEED_CELL)
+    browser.screenshot("site-scratchpad.png")
+    assert_clean(browser)
+
+
+def test_stop_interrupts_runaway_code_within_a_second(browser, site_url):
+    page = open_live(browser, site_url, "?lesson=scratchpad&snippet=empty")
+    assert page.evaluate("() => window.crossOriginIsolated") is True
+    run_in_cell(page, 0, "while True: pass")
+    page.get_by_text("running…").first.wait_for(timeout=30_000)
+    page.wait_for_timeout(500)  # let it spin
+    t0 = time.perf_counter()
+    page.get_by_role("button", name="■ Stop").first.click()
+    page.get_by_text("KeyboardInterrupt").first.wait_for(timeout=10_000)
+    assert time.perf_counter() - t0 < 1.0
+    run_in_cell(page, 0, "print(6 * 7)")  # the page keeps working
+    page.locator("pre.pg-cell-output", has_text="42").first.wait_for(timeout=30_000)
+    assert_clean(browser)
+
+
+def test_huge_allocation_is_a_clear_error(browser, site_url):
+    page = open_live(browser, site_url, "?lesson=scratchpad&snippet=empty")
+    run_in_cell(page, 0, "import torch\ntorch.ones(10**5, 10**5)")
+    page.get_by_text("too big for the browser playground").first.wait_for(timeout=30_000)
+    run_in_cell(page, 0, "print(torch.ones(2))")
+    page.locator("pre.pg-cell-output", has_text="tensor([1., 1.])").first.wait_for(
+        timeout=30_000)
+    assert_clean(browser)
+
+
+def test_stop_without_isolation_restarts_python_and_keeps_the_lesson(browser, plain_site_url):
+    page = open_live(browser, plain_site_url, "?lesson=scratchpad&snippet=empty")
+    assert page.evaluate("() => window.crossOriginIsolated") is False
+    run_in_cell(page, 0, "while True: pass")
+    page.get_by_text("running…").first.wait_for(timeout=30_000)
+    page.get_by_role("button", name="■ Stop").first.click()
+    # the worker is replaced: the page loads Python again and shows the same lesson
+    page.wait_for_function("() => document.body.classList.contains('pn-loading')",
+                           timeout=10_000, polling=50)
+    page.wait_for_function("() => !document.body.classList.contains('pn-loading')",
+                           timeout=INTERACTIVE_S * 1000, polling=200)
+    assert "lesson=scratchpad" in page.evaluate("() => window.location.search")
+    run_in_cell(page, 0, "print(6 * 7)")
+    page.locator("pre.pg-cell-output", has_text="42").first.wait_for(timeout=30_000)
+    browser.screenshot("site-after-restart.png")
+    assert_clean(browser)
