@@ -104,15 +104,14 @@ def test_lesson_deep_link_is_live(browser, site_url, slug):
 
 
 def seed_cell_output(code):
-    """What real torch prints for `code`."""
-    import torch
+    """What real torch prints for `code` (which imports it)."""
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
-        exec(compile(code, "<seed>", "exec"), {"torch": torch})
+        exec(compile(code, "<seed>", "exec"), {})
     return out.getvalue()
 
 
-SEED_CELL = ("x = torch.ones([3,2],requires_grad=True)\ny = x + 5\nz = y*y + 1\n"
+SEED_CELL = ("import torch\nx = torch.ones([3,2],requires_grad=True)\ny = x + 5\nz = y*y + 1\n"
              "t = torch.sum(z)\nprint(t)\nt.backward()\nprint(x.grad)\n")
 
 
@@ -123,7 +122,7 @@ def run_in_cell(page, index, code):
 
 
 def test_scratchpad_prints_what_torch_prints(browser, site_url):
-    page = open_live(browser, site_url, "?lesson=scratchpad&snippet=empty")
+    page = open_live(browser, site_url, "?lesson=scratchpad&snippet=blank")
     page.locator("textarea.pg-code").first.wait_for()
     run_in_cell(page, 0, SEED_CELL)
     output = page.locator("pre.pg-cell-output").first
@@ -134,7 +133,7 @@ def test_scratchpad_prints_what_torch_prints(browser, site_url):
 
 
 def test_stop_interrupts_runaway_code_within_a_second(browser, site_url):
-    page = open_live(browser, site_url, "?lesson=scratchpad&snippet=empty")
+    page = open_live(browser, site_url, "?lesson=scratchpad&snippet=blank")
     assert page.evaluate("() => window.crossOriginIsolated") is True
     run_in_cell(page, 0, "while True: pass")
     page.get_by_text("running…").first.wait_for(timeout=30_000)
@@ -149,7 +148,7 @@ def test_stop_interrupts_runaway_code_within_a_second(browser, site_url):
 
 
 def test_huge_allocation_is_a_clear_error(browser, site_url):
-    page = open_live(browser, site_url, "?lesson=scratchpad&snippet=empty")
+    page = open_live(browser, site_url, "?lesson=scratchpad&snippet=blank")
     run_in_cell(page, 0, "import torch\ntorch.ones(10**5, 10**5)")
     page.get_by_text("too big for the browser playground").first.wait_for(timeout=30_000)
     run_in_cell(page, 0, "print(torch.ones(2))")
@@ -159,7 +158,7 @@ def test_huge_allocation_is_a_clear_error(browser, site_url):
 
 
 def test_stop_without_isolation_restarts_python_and_keeps_the_lesson(browser, plain_site_url):
-    page = open_live(browser, plain_site_url, "?lesson=scratchpad&snippet=empty")
+    page = open_live(browser, plain_site_url, "?lesson=scratchpad&snippet=blank")
     assert page.evaluate("() => window.crossOriginIsolated") is False
     run_in_cell(page, 0, "while True: pass")
     page.get_by_text("running…").first.wait_for(timeout=30_000)
