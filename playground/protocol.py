@@ -24,13 +24,21 @@ class SpecError(ValueError):
 @dataclass(frozen=True)
 class Field:
     default: object
-    kind: type = float  # float, int, str, bool or tuple (a list of numbers)
-    low: float = None
+    kind: type = float  # float, int, str, bool or tuple (a list)
+    low: float = None   # numbers: bounds; tuples: bounds on every entry
     high: float = None
-    choices: tuple = None
-    length: int = None  # for tuples: exact length; for strings: maximum length
+    choices: tuple = None  # strings: the allowed values; tuples: the allowed entries
+    length: int = None  # tuples: exact length; strings: maximum length
     doc: str = ""
+    item: type = float  # tuples: the type of each entry (float, int or str)
+    max_length: int = None  # tuples: at most this many entries
+    min_length: int = 1     # tuples: at least this many entries
 
+
+MAX_HIDDEN_LAYERS = 4
+MAX_HIDDEN_WIDTH = 128
+MAX_MATMUL_SIZE = 4096
+MAX_MATMUL_SIZES = 16
 
 # name -> {field: Field}; the single table the app, the URL state and the backend validate by
 EXPERIMENTS = {
@@ -43,21 +51,24 @@ EXPERIMENTS = {
     "descent2d": {
         "surface": Field("ill-conditioned quadratic", str, choices=SURFACES_2D),
         "condition": Field(10.0, float, 1.0, 1000.0, doc="condition number (quadratic)"),
-        "optimizers": Field(("sgd", "momentum", "adam"), tuple, doc="optimizers to compare"),
+        "optimizers": Field(("sgd", "momentum", "adam"), tuple, choices=OPTIMIZERS, item=str,
+                            max_length=len(OPTIMIZERS), doc="optimizers to compare"),
         "lr": Field(0.05, float, 1e-4, 10.0),
         "momentum": Field(0.9, float, 0.0, 0.999),
         "steps": Field(100, int, 1, 5000),
-        "start": Field((-1.5, 1.5), tuple, length=2, doc="starting point (x, y)"),
+        "start": Field((-1.5, 1.5), tuple, -10.0, 10.0, length=2, doc="starting point (x, y)"),
         "grid": Field(80, int, 10, 200, doc="contour grid resolution"),
+        "noise": Field(0.0, float, 0.0, 10.0, doc="std of the noise added to each gradient"),
+        "seed": Field(0, int, 0, 2 ** 31 - 1, doc="seed of the gradient noise"),
     },
     "regression": {
         "n": Field(50, int, 2, 2000, doc="data points"),
         "noise": Field(0.1, float, 0.0, 10.0),
-        "beta": Field((-1.0, 2.0), tuple, length=2, doc="true coefficients"),
+        "beta": Field((-1.0, 2.0), tuple, -100.0, 100.0, length=2, doc="true coefficients"),
         "seed": Field(0, int, 0, 2 ** 31 - 1),
         "lr": Field(0.1, float, 1e-4, 10.0),
         "steps": Field(20, int, 1, 5000),
-        "start": Field((1.0, 0.0), tuple, length=2, doc="starting beta"),
+        "start": Field((1.0, 0.0), tuple, -100.0, 100.0, length=2, doc="starting beta"),
         "grid": Field(60, int, 10, 200),
     },
     "training": {
@@ -65,7 +76,8 @@ EXPERIMENTS = {
         "noise": Field(0.1, float, 0.0, 1.0),
         "points": Field(200, int, 20, 2000),
         "test_fraction": Field(0.3, float, 0.1, 0.9),
-        "hidden": Field((8, 8), tuple, doc="hidden layer widths"),
+        "hidden": Field((8, 8), tuple, 1, MAX_HIDDEN_WIDTH, item=int, min_length=0,
+                        max_length=MAX_HIDDEN_LAYERS, doc="hidden layer widths"),
         "activation": Field("tanh", str, choices=ACTIVATIONS),
         "lr": Field(0.1, float, 1e-4, 10.0),
         "optimizer": Field("adam", str, choices=OPTIMIZERS),
@@ -80,16 +92,13 @@ EXPERIMENTS = {
         "points": Field(19, int, 3, 60, doc="eps values on the log-log plot"),
     },
     "matmul": {
-        "sizes": Field((64, 128, 256, 512, 1024), tuple, doc="square matrix sizes"),
+        "sizes": Field((64, 128, 256, 512, 1024), tuple, 1, MAX_MATMUL_SIZE, item=int,
+                       max_length=MAX_MATMUL_SIZES, doc="square matrix sizes"),
         "repeat": Field(3, int, 1, 20),
         "device": Field("cpu", str, choices=DEVICES),
         "dtype": Field("float32", str, choices=("float32", "float64")),
     },
 }
-# beyond the per-field limits: bounds on the total work a spec may ask for
-MAX_HIDDEN_LAYERS = 4
-MAX_HIDDEN_WIDTH = 128
-MAX_MATMUL_SIZE = 4096
 
 
 def validate(name, spec=None):
@@ -151,43 +160,32 @@ def _check_tuple(where, f, value):
         raise SpecError(f"{where} must be a list (got {value!r})")
     if f.length is not None and len(value) != f.length:
         raise SpecError(f"{where} must have {f.length} entries (got {len(value)})")
-    items = []
-    for v in value:
-        if isinstance(f.default[0] if f.default else 0.0, str):
-            if not isinstance(v, str):
-                raise SpecError(f"{where} entries must be text (got {v!r})")
-        elif isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
-            raise SpecError(f"{where} entries must be finite numbers (got {v!r})")
-        items.append(v)
-    return tuple(items)
+    if len(value) < f.min_length:
+        raise SpecError(f"{where} must have at least {f.min_length} "
+                        f"entr{'y' if f.min_length == 1 else 'ies'} (got none)")
+    if f.max_length is not None and len(value) > f.max_length:
+        raise SpecError(f"{where} must have at most {f.max_length} entries (got {len(value)})")
+    return tuple(_check_item(where, f, v) for v in value)
+
+
+def _check_item(where, f, v):
+    if f.item is str:
+        if not isinstance(v, str) or (f.choices and v not in f.choices):
+            raise SpecError(f"{where} entries must be among {', '.join(f.choices)} (got {v!r})")
+        return v
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+        raise SpecError(f"{where} entries must be finite numbers (got {v!r})")
+    if f.item is int:
+        if int(v) != v:
+            raise SpecError(f"{where} entries must be whole numbers (got {v!r})")
+        v = int(v)
+    if (f.low is not None and v < f.low) or (f.high is not None and v > f.high):
+        raise SpecError(f"{where} entries must lie within [{f.low:g}, {f.high:g}] (got {v:g})")
+    return v
 
 
 def _check_totals(name, spec):
-    if name == "descent2d":
-        bad = [o for o in spec["optimizers"] if o not in OPTIMIZERS]
-        if bad or not spec["optimizers"]:
-            raise SpecError(f"descent2d.optimizers must be one or more of {', '.join(OPTIMIZERS)}"
-                            f" (got {', '.join(bad) or 'none'})")
-        for v in spec["start"]:
-            if abs(v) > 10:
-                raise SpecError(f"descent2d.start must lie within [-10, 10] (got {v:g})")
-    if name == "training":
-        hidden = spec["hidden"]
-        if len(hidden) > MAX_HIDDEN_LAYERS or any(int(h) != h or not 1 <= h <= MAX_HIDDEN_WIDTH
-                                                  for h in hidden):
-            raise SpecError(f"training.hidden must be at most {MAX_HIDDEN_LAYERS} layers of 1 to "
-                            f"{MAX_HIDDEN_WIDTH} units (got {list(hidden)})")
-        spec["hidden"] = tuple(int(h) for h in hidden)
-    if name == "matmul":
-        sizes = spec["sizes"]
-        if not sizes or any(int(s) != s or not 1 <= s <= MAX_MATMUL_SIZE for s in sizes):
-            raise SpecError(f"matmul.sizes must be whole numbers from 1 to {MAX_MATMUL_SIZE} "
-                            f"(got {list(sizes)})")
-        spec["sizes"] = tuple(int(s) for s in sizes)
-    if name in ("regression",):
-        for key in ("beta", "start"):
-            if any(abs(v) > 100 for v in spec[key]):
-                raise SpecError(f"regression.{key} entries must lie within [-100, 100]")
+    """Rules across fields (each field's own limits are in EXPERIMENTS)."""
     if name == "gradcheck" and spec["eps_low"] >= spec["eps_high"]:
         raise SpecError("gradcheck.eps_low must be smaller than gradcheck.eps_high")
 

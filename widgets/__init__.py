@@ -15,19 +15,25 @@
   cell_runner   the code cell's engine (pure Python, no Panel)           cell_runner.py
   layered_layout  the graph view's layout (pure)                         graph_layout.py
 """
-from .cell_runner import CellResult, CellRunner
-from .code_area import CodeArea
-from .code_cell import CodeCell
-from .contour_plot import ContourPlot
-from .dtype_select import DtypeSelect
-from .graph_layout import layered_layout
-from .graph_view import GraphView
-from .loss_curve import LossCurve
-from .lr_slider import LogSlider
-from .player import Player
-from .shape_input import ShapeInput, parse_shape
-from .tensor_view import TensorView
+import importlib
 
-__all__ = ["CellResult", "CellRunner", "CodeArea", "CodeCell", "ContourPlot", "DtypeSelect",
-           "GraphView", "LogSlider", "LossCurve", "Player", "ShapeInput", "TensorView",
-           "layered_layout", "parse_shape"]
+# name -> module. Imported on first use (PEP 562), so `widgets.cell_runner` alone pulls in no
+# Panel: the backend's code sandbox runs cells with it on a machine without Panel.
+_HOMES = {"CellResult": "cell_runner", "CellRunner": "cell_runner", "CodeArea": "code_area",
+          "CodeCell": "code_cell", "ContourPlot": "contour_plot", "DtypeSelect": "dtype_select",
+          "layered_layout": "graph_layout", "GraphView": "graph_view", "LossCurve": "loss_curve",
+          "LogSlider": "lr_slider", "Player": "player", "ShapeInput": "shape_input",
+          "parse_shape": "shape_input", "TensorView": "tensor_view"}
+__all__ = sorted(_HOMES)
+
+
+def __getattr__(name):
+    if name not in _HOMES:
+        raise AttributeError(f"module 'widgets' has no attribute '{name}'")
+    value = getattr(importlib.import_module(f".{_HOMES[name]}", __name__), name)
+    globals()[name] = value  # next time without this hook
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_HOMES))

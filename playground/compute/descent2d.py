@@ -93,10 +93,10 @@ def _optimizer(opt_name, p, spec, torch):
 def gradient_noise(spec, torch, device="cpu"):
     """Gaussian noise of std spec['noise'] for each step's gradient (the same draws for
     every run, so they face the same luck), from a generator seeded with spec['seed']."""
-    scale = float(spec.get("noise", 0.0))
+    scale = float(spec["noise"])
     if scale <= 0:
         return None
-    g = torch.Generator().manual_seed(int(spec.get("seed", 0)))
+    g = torch.Generator().manual_seed(int(spec["seed"]))
     draws = torch.randn(spec["steps"], 1, 2, generator=g, dtype=torch.float64)
     return (scale * draws).to(device)
 

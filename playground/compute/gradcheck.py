@@ -27,8 +27,7 @@ UNIT_ROUNDOFF = {"float64": 2.0 ** -53, "float32": 2.0 ** -24}
 
 def draw(spec, torch, function="cost"):
     """The function's random inputs in float64, {name: nested list}, from a torch.Generator
-    seeded with spec['seed'] (the engines' generators differ: pass one engine's draw as
-    `data` to the others to compare them on the same numbers)."""
+    seeded with spec['seed'] (the same numbers on the engine and on real torch)."""
     _check(function, "float64")
     g = torch.Generator().manual_seed(spec["seed"])
     f64 = torch.float64

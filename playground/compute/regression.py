@@ -146,8 +146,10 @@ def verdict(lr, fit, land):
                 f"than it corrects. Lower the learning rate.")
     b, best = fit["beta"][-1], land["closed_form"]
     gap = math.hypot(b[0] - best[0], b[1] - best[1])
+    # closer than rounding can tell: the digits of such a gap are noise, not a result
+    distance = "on" if gap <= 1e-12 * (1 + math.hypot(*best)) else f"{gap:.2g} from"
     where = (f"After {len(fit['loss'])} steps beta = ({b[0]:.4f}, {b[1]:.4f}), "
-             f"{gap:.2g} from the closed form ({best[0]:.4f}, {best[1]:.4f}).")
+             f"{distance} the closed form ({best[0]:.4f}, {best[1]:.4f}).")
     if lr > 2 / L:
         how = (f"lr = {lr:g} is above 2/L = {2 / L:.3g}: the steps grow; it has not blown up "
                f"within these steps.")

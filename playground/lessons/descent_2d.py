@@ -139,13 +139,12 @@ class State(LessonState):
 
     # -- computing --------------------------------------------------------------------------
     def spec(self):
-        """The protocol's descent2d spec, validated, plus this lesson's noise and seed
-        (fields the protocol does not have yet)."""
-        spec = protocol.validate("descent2d", {
+        """The protocol's descent2d spec, validated."""
+        return protocol.validate("descent2d", {
             "surface": self.surface, "condition": self.condition,
             "optimizers": tuple(self.optimizers), "lr": self.lr, "momentum": self.momentum,
-            "steps": self.steps, "start": tuple(self.start), "grid": GRID})
-        return {**spec, "noise": self.noise, "seed": self.seed}
+            "steps": self.steps, "start": tuple(self.start), "grid": GRID,
+            "noise": self.noise, "seed": self.seed})
 
     def _compute_grid(self):
         self.compute(lambda: experiment.landscape(self.surface, self.condition, GRID,

@@ -23,7 +23,7 @@ if str(ENGINE_TESTS) not in sys.path:
 import oracle  # noqa: E402
 
 DRIVER = Path(__file__).resolve().parent / "engine_cases_driver.py"
-CASE_MODULES = ("test_ops_values", "test_autograd", "test_errors")
+CASE_MODULES = ("test_ops_values", "test_autograd", "test_errors", "test_random")
 MIN_CASES = 60
 
 pytestmark = [
@@ -55,7 +55,7 @@ def pyodide_results() -> dict:
 def test_subset_is_representative():
     groups = {c["group"] for c in CASES}
     assert len(CASES) >= MIN_CASES, f"only {len(CASES)} cases are marked web=True"
-    assert groups == {"ops_values", "autograd", "errors"}
+    assert groups == {"ops_values", "autograd", "errors", "random"}
     names = " ".join(c["name"] for c in CASES)
     for topic in ("tensor_", "promote", "repr", "unary_", "reduce_", "grad_", "inplace",
                   "view", "linear_layer", "sgd", "error_", "cuda"):

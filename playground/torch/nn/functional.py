@@ -344,7 +344,7 @@ def dropout(input, p=0.5, training=True, inplace=False):
         return input
     if p == 1:
         return input * 0
-    keep = default_generator._rng.random(input._data.shape) >= p
+    keep = default_generator.uniform(input._data.shape, np.float32) >= p
     return input * _make((keep / (1 - p)).astype(input._dtype.np), input._device)
 
 
