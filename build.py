@@ -510,6 +510,8 @@ def prepare_pure_wheels(wheels: list[Path], out: Path) -> list[Path]:
 
 
 PROJECT_PACKAGES = ("playground", "widgets")
+# the server side (FastAPI, real torch) never runs in the browser: not in the site's wheel
+SERVER_ONLY = ("playground/backend",)
 
 
 def project_version() -> str:
@@ -527,8 +529,9 @@ def build_project_wheel(out: Path) -> Path:
     files = {}
     for package in PROJECT_PACKAGES:
         for f in sorted((REPO_ROOT / package).rglob("*.py")):
-            if "__pycache__" not in f.parts:
-                files[f.relative_to(REPO_ROOT).as_posix()] = f.read_bytes()
+            name = f.relative_to(REPO_ROOT).as_posix()
+            if "__pycache__" not in f.parts and not name.startswith(SERVER_ONLY):
+                files[name] = f.read_bytes()
     files[f"{dist_info}/METADATA"] = (f"Metadata-Version: 2.1\nName: playground\n"
                                       f"Version: {version}\nRequires-Dist: numpy\n").encode()
     files[f"{dist_info}/WHEEL"] = (b"Wheel-Version: 1.0\nGenerator: build.py\n"

@@ -15,6 +15,8 @@ OPTIMIZERS = ("sgd", "momentum", "nesterov", "rmsprop", "adagrad", "adam")
 DATASETS = ("circle", "xor", "gauss", "spiral")
 ACTIVATIONS = ("relu", "tanh", "sigmoid")
 DEVICES = ("cpu", "cuda")
+GRADCHECK_FUNCTIONS = ("cost", "l")  # the seeds' cost = aᵀa (a = Wx + b) and l = (exp(wx+b) - y*)²
+GRADCHECK_DTYPES = ("float64", "float32")
 
 
 class SpecError(ValueError):
@@ -90,6 +92,9 @@ EXPERIMENTS = {
         "eps_low": Field(1e-10, float, 1e-15, 1e-1),
         "eps_high": Field(1e-1, float, 1e-12, 1.0),
         "points": Field(19, int, 3, 60, doc="eps values on the log-log plot"),
+        "eps": Field(1e-7, float, 1e-15, 1.0, doc="the finite-difference step checked"),
+        "dtype": Field("float64", str, choices=GRADCHECK_DTYPES, doc="dtype of every method"),
+        "function": Field("cost", str, choices=GRADCHECK_FUNCTIONS, doc="the seed's function"),
     },
     "matmul": {
         "sizes": Field((64, 128, 256, 512, 1024), tuple, 1, MAX_MATMUL_SIZE, item=int,

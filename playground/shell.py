@@ -11,6 +11,8 @@ import param
 
 from . import lessons
 from .lessons import urlstate
+from .lessons.backend import Where
+from .where_panel import WherePanel, parse_fragment
 
 from .lessons.base import ERROR_STYLE
 
@@ -30,6 +32,20 @@ def page_search():
     return ""
 
 
+def page_fragment():
+    """The page's #fragment (where the backend's address and token live), as page_search."""
+    loc = pn.state.location
+    if loc is not None and loc.hash:
+        return loc.hash
+    if sys.platform == "emscripten":
+        try:
+            import js
+            return str(js.location.hash)
+        except Exception:
+            return ""
+    return ""
+
+
 class App(pn.viewable.Viewer):
     """Lesson navigation and URL state. `App.from_url()` builds it for the current page."""
 
@@ -41,6 +57,8 @@ class App(pn.viewable.Viewer):
         super().__init__(**params)
         self._query = dict(query or {})
         self._states = {}  # slug -> State, kept so switching back keeps the student's work
+        self.where = Where()  # this session's choice: experiments here or on a server
+        self.where.param.watch(self._where_changed, ["mode", "info"])
         self.notice = pn.pane.HTML("", sizing_mode="stretch_width", margin=(0, 10))
         self.main = pn.Column(sizing_mode="stretch_width")
         self.param.watch(self._show, "lesson")
@@ -60,6 +78,9 @@ class App(pn.viewable.Viewer):
                   hide=urlstate.hidden(query))
         if notice:
             app._add_notice(notice)
+        server = parse_fragment(page_fragment())
+        if server:  # a link with #backend=...&token=...: connect (the panel shows how it went)
+            app.where.connect(*server)
         return app
 
     # -- lessons ------------------------------------------------------------------------------
@@ -67,13 +88,18 @@ class App(pn.viewable.Viewer):
         """The lesson's State, made on first visit from the URL's values."""
         if slug not in self._states:
             module = lessons.load(slug)
-            state = module.State()
+            state = module.State(where=self.where)
             if self._query.get("lesson") == slug:
                 for problem in urlstate.apply_query(state, self._query):
                     self._add_notice(problem)
             state.param.watch(lambda *events: self._write_url(), list(state.url_params))
             self._states[slug] = state
         return self._states[slug]
+
+    def _where_changed(self, *events):
+        """Experiments moved here or to a server: every open lesson computes again there."""
+        for state in self._states.values():
+            state.refresh()
 
     def view_for(self, slug):
         module = lessons.load(slug)
@@ -118,7 +144,10 @@ class App(pn.viewable.Viewer):
         self.param.watch(restyle, "lesson")
         brand = "<div style='font-weight:600;font-size:1.1em;padding:8px 4px'>PyTorch " \
                 "playground</div>"
-        return pn.Column(pn.pane.HTML(brand), *buttons, width=250, css_classes=["pg-nav"])
+        parts = [pn.pane.HTML(brand), *buttons]
+        if "backend" not in self.hide:  # a classroom link may hide the choice
+            parts.append(WherePanel(where=self.where))
+        return pn.Column(*parts, width=250, css_classes=["pg-nav"])
 
     def _share(self):
         link = pn.widgets.Button(name="Copy link", button_type="default", width=120)

@@ -138,8 +138,8 @@
                                                      : null;
 
   function startWorker() {
-    // the query string travels in the worker's URL: the app reads its lesson from it
-    worker = new Worker("./app.js" + window.location.search);
+    // the query (deep links) and the #fragment (a backend server and its token) reach Python
+    worker = new Worker("./app.js" + window.location.search + window.location.hash);
     worker.busy = false;
     worker.queue = [];
     worker.onmessage = onMessage;

@@ -93,6 +93,9 @@ class CodeCell(pn.viewable.Viewer):
     threaded = param.Boolean(default=None, allow_None=True, constant=True)
     poll_ms = param.Integer(default=150, bounds=(20, None), doc="Output refresh while running.")
     label = param.String(default="", doc="Name in tracebacks; '' numbers the runs.")
+    run_elsewhere = param.Callable(default=None, doc=(
+        "run(code) -> CellResult, called instead of running the code here (e.g. on a server "
+        "that enforces its own limits); synchronous, so Stop does not apply to it."))
 
     output = param.String(default="", constant=True)
     status = param.Selector(default="idle", constant=True,
@@ -136,6 +139,11 @@ class CodeCell(pn.viewable.Viewer):
         return True
 
     def _run_now(self) -> None:
+        if self.run_elsewhere is not None:
+            result = self.run_elsewhere(self.code)
+            self._set(run_count=self.run_count + 1)
+            self._show_result(result)
+            return
         self._runner.start(self.code)
         self._set(run_count=self._runner.count)
         if self._runner.running:  # threaded: watch it from the page's thread

@@ -18,8 +18,7 @@ shrinks (≈ u·|f| / eps, u the dtype's unit roundoff): hence the V on a log-lo
 import itertools
 import math
 
-FUNCTIONS = ("cost", "l")
-DTYPES = ("float64", "float32")
+from ..protocol import GRADCHECK_DTYPES as DTYPES, GRADCHECK_FUNCTIONS as FUNCTIONS
 # half the distance from 1 to the next number: the relative error of storing a number
 # (torch.finfo(dtype).eps / 2; written out because the engine has no torch.finfo)
 UNIT_ROUNDOFF = {"float64": 2.0 ** -53, "float32": 2.0 ** -24}
@@ -160,11 +159,12 @@ def error_sweep(spec, torch, device="cpu", dtype="float64", function="cost", dat
     return {"eps": sweep, **curves, "best": best}
 
 
-def gradcheck(spec, torch, device="cpu", eps=1e-7, dtype="float64", function="cost",
-              data=None):
-    """gradcheck_at(eps) with the error sweep under 'sweep' (compute.run's experiment)."""
-    result = gradcheck_at(spec, torch, eps, device, dtype, function, data)
-    result["sweep"] = error_sweep(spec, torch, device, dtype, function, data)
+def gradcheck(spec, torch, device="cpu", data=None):
+    """gradcheck_at(spec's eps) with the error sweep under 'sweep' (compute.run's experiment),
+    for spec's function and dtype."""
+    kw = {"dtype": spec["dtype"], "function": spec["function"], "data": data}
+    result = gradcheck_at(spec, torch, spec["eps"], device, **kw)
+    result["sweep"] = error_sweep(spec, torch, device, **kw)
     return result
 
 

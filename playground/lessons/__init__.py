@@ -13,6 +13,7 @@ LESSONS = {
     "descent-2d": ("descent_2d", "6 · Gradient descent in 2-D"),
     "regression": ("regression", "7 · Linear regression"),
     "network": ("network", "8 · A first network"),
+    "devices": ("devices", "9 · Devices: CPU and GPU"),
     "scratchpad": ("scratchpad", "Scratchpad"),
 }
 DEFAULT = "tensors"

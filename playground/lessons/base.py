@@ -21,8 +21,11 @@ A lesson module defines
 
 States run their experiments through compute/ (never numpy math of their own) on the torch
 module they were given (`self.torch`: our engine in the browser, real torch with
-`--engine torch`). `compute()` turns any exception into the inline `error` message, so no
-exception reaches the page.
+`--engine torch`). `experiment(name, spec)` runs one of protocol's experiments where the
+session's backend choice says (`self.where`: here, or a real-torch server) and notes where it
+ran and how long it took in `ran_on`. `compute()` turns any exception into the inline `error`
+message, so no exception reaches the page. `refresh()` redoes a lesson's experiments (the app
+calls it when the student moves them to a server or back).
 """
 import html
 import math
@@ -32,6 +35,7 @@ import panel as pn
 import param
 
 from . import engine
+from .backend import Where, describe_run
 
 
 class LessonState(param.Parameterized):
@@ -42,10 +46,21 @@ class LessonState(param.Parameterized):
     error = param.String(default="", doc="what went wrong with the inputs, shown inline")
     busy = param.Boolean(default=False, doc="True while an experiment runs")
     last_seconds = param.Number(default=0.0, doc="how long the last experiment took")
+    ran_on = param.String(default="", doc="where the last experiment ran, and how long it took")
 
-    def __init__(self, torch=None, **params):
+    def __init__(self, torch=None, where=None, **params):
         self.torch = torch if torch is not None else engine.torch_module()
+        self.where = where if where is not None else Where()  # the session's backend choice
         super().__init__(**params)
+
+    def experiment(self, name, spec):
+        """protocol experiment `name`'s result, computed here or on the session's server."""
+        envelope = self.where.run(name, spec, self.torch)
+        self.ran_on = describe_run(envelope)
+        return envelope["result"]
+
+    def refresh(self):
+        """Redo this lesson's experiments (where they run has changed)."""
 
     def compute(self, work, into=None):
         """Run `work()`; store its result in param `into`. Errors become `self.error`."""
@@ -106,17 +121,25 @@ class LessonView(pn.viewable.Viewer):
                                "error")
         intro = pn.pane.Markdown(self.intro, sizing_mode="stretch_width", margin=(0, 10),
                                  css_classes=["pg-intro"])
+        ran_on = pn.pane.HTML(_ran_on_html(self.state.ran_on), margin=(0, 10),
+                              sizing_mode="stretch_width", css_classes=["pg-ran-on"])
+        self.state.param.watch(lambda e: setattr(ran_on, "object", _ran_on_html(e.new)),
+                               "ran_on")
         side = pn.Column(*controls, width=300, css_classes=["pg-controls"])
         return pn.Column(
             pn.pane.HTML(f"<h2 class='pg-title' style='margin:4px 0 0 0'>"
                          f"{html.escape(self.state.title)}</h2>", margin=(0, 10)),
-            intro, error,
+            intro, ran_on, error,
             pn.Row(side, self.body(), sizing_mode="stretch_width"),
             sizing_mode="stretch_width", css_classes=["pg-lesson", f"pg-{self.state.slug}"])
 
 
 ERROR_STYLE = ("background:#fdecea;color:#8a1c12;border-left:4px solid #d93025;"
                "padding:6px 10px;margin:4px 0;font-size:0.95em")
+
+
+def _ran_on_html(text):
+    return f"<div style='color:#666;font-size:0.85em'>{html.escape(text)}</div>" if text else ""
 
 
 def _error_html(message):

@@ -14,7 +14,7 @@ from bokeh.plotting import figure
 
 from widgets import LogSlider, LossCurve
 
-from .. import compute, protocol
+from .. import protocol
 from .base import LessonState, LessonView
 
 FIELDS = protocol.EXPERIMENTS["descent1d"]
@@ -39,8 +39,10 @@ class State(LessonState):
     @param.depends("function", "lr", "steps", "x0", watch=True, on_init=True)
     def run(self):
         spec = {"function": self.function, "lr": self.lr, "steps": self.steps, "x0": self.x0}
-        self.compute(lambda: compute.descent_1d(protocol.validate("descent1d", spec),
-                                                self.torch), into="result")
+        self.compute(lambda: self.experiment("descent1d", spec), into="result")
+
+    def refresh(self):
+        self.run()
 
     def table(self):
         """The seed's printout: iteration, x, f(x), f'(x) to 3 decimals."""
@@ -124,9 +126,9 @@ class View(LessonView):
         self.path_src.data = {"x": xs, "f": fs}
         bands = [b for b in r["bands"]]
         hi = FIELDS["lr"].high
-        self.band_src.data = {
-            "left": [max(b["low"], FIELDS["lr"].low) for b in bands],
-            "right": [min(b["high"], hi) for b in bands],
+        self.band_src.data = {  # an open band's edge is null (JSON has no infinity)
+            "left": [max(b["low"] or 0.0, FIELDS["lr"].low) for b in bands],
+            "right": [hi if b["high"] is None else min(b["high"], hi) for b in bands],
             "color": [BAND_COLORS[b["name"]] for b in bands],
             "name": [b["name"] for b in bands]}
         self.lr_mark.location = self.state.lr

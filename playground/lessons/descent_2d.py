@@ -60,6 +60,9 @@ class Point(param.NumericTuple):
                              f"{START_LIMIT:g}]")
 
 
+LANDSCAPE_KEYS = ("surface", "minima", "saddles")  # descent2d's keys from its landscape()
+
+
 class State(LessonState):
     slug = "descent-2d"
     title = "Gradient descent in 2-D"
@@ -147,6 +150,8 @@ class State(LessonState):
             "noise": self.noise, "seed": self.seed})
 
     def _compute_grid(self):
+        if self.where.remote:  # the server's descent2d returns the grid with the runs
+            return
         self.compute(lambda: experiment.landscape(self.surface, self.condition, GRID,
                                                   self.torch), into="grid")
 
@@ -154,8 +159,16 @@ class State(LessonState):
         def work():
             if not self.optimizers:
                 raise ValueError("No optimizer is chosen: tick at least one to run.")
-            return experiment.trajectories(self.spec(), self.torch)
+            if not self.where.remote:  # here: the grid only when the surface changes
+                return experiment.trajectories(self.spec(), self.torch)
+            everything = self.experiment("descent2d", self.spec())
+            self.grid = {k: everything[k] for k in LANDSCAPE_KEYS}
+            return {k: v for k, v in everything.items() if k not in LANDSCAPE_KEYS}
         self.compute(work, into="result")
+
+    def refresh(self):
+        self._compute_grid()
+        self._compute_runs()
 
     # -- reading the results ----------------------------------------------------------------
     def printout(self):

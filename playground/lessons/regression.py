@@ -23,6 +23,12 @@ LINES_KEY = (f"<span style='color:{GD_COLOR}'>━</span> gradient descent at the
              "&nbsp; ┅ closed form &nbsp; <span style='color:#888'>┈</span> true β")
 
 
+# the regression experiment's keys: those of landscape(), and those of descend() + verdict
+LANDSCAPE_KEYS = ("closed_form", "closed_form_loss", "true_beta", "contour", "partial",
+                  "curvature")
+FIT_KEYS = ("beta", "path_loss", "loss", "grad", "diverged_at", "verdict")
+
+
 class State(LessonState):
     slug = "regression"
     title = "Linear regression"
@@ -64,8 +70,13 @@ class State(LessonState):
             "lr": self.lr, "steps": self.steps, "start": tuple(self.start)})
 
     def _recompute(self, changed):
-        """Redo only what the changed inputs affect: data, then landscape, then the fit."""
+        """Redo only what the changed inputs affect: data, then landscape, then the fit (on a
+        server: the whole experiment, which returns both)."""
         def work():
+            if self.where.remote:
+                everything = self.experiment("regression", self.spec())
+                land = {k: everything[k] for k in LANDSCAPE_KEYS}
+                return land, {k: everything[k] for k in FIT_KEYS}
             spec = self.spec()
             new_data = self._data is None or bool(changed & set(self.DATA_INPUTS))
             if new_data:
@@ -85,6 +96,10 @@ class State(LessonState):
         if land is not self.landscape:
             self.landscape = land
         self.fit = fit
+
+    def refresh(self):
+        self._data = None
+        self._recompute(set(self.FIT_INPUTS))
 
     def table(self):
         """The seed's printout: iter, loss, grad, and beta after the step."""

@@ -12,9 +12,11 @@ import param
 
 import playground
 from widgets import CodeCell
+from widgets.cell_output import CellResult
 from widgets.cell_runner import THREADS_AVAILABLE, run
 
 from . import engine
+from .backend import describe_run
 from .base import LessonState, LessonView
 from .scratchpad_snippets import SNIPPETS
 
@@ -60,6 +62,21 @@ class State(LessonState):
         """Every cell in order, as Run all does; an error ends its own cell only."""
         return [self.run_cell(i) for i in range(len(self.cells))]
 
+    def run_on_server(self, index, code):
+        """Cell `index` (with `code`) on the connected server's real torch, as a CellResult.
+        The server keeps no state between requests: the cells above it run first, silently,
+        so it sees their variables as a notebook would."""
+        try:
+            out = self.where.run_code(code, setup=self.cells[:index])
+        except Exception as exc:  # the server's refusal, shown where the output goes
+            return CellResult(chunks=[("error", f"{exc}\n")], status="error")
+        chunks = [("stdout" if out["status"] == "ok" else "error", out["output"])]
+        if out["status"] == "killed":
+            chunks.append(("note", f"\n[stopped by the server: {out['reason']}]\n"))
+        self.ran_on = describe_run({**out, "round_trip_s": out["seconds"]})
+        return CellResult(chunks=chunks, truncated=out["truncated"], duration_s=out["seconds"],
+                          status="interrupted" if out["status"] == "killed" else out["status"])
+
     def engine_text(self):
         if engine.name() == "playground":
             return "`import torch` gives **playground.torch**, this app's numpy-based engine"
@@ -101,11 +118,29 @@ class View(LessonView):
         add.on_click(lambda e: self.add_cell(""))
         restart.on_click(self.restart)
         self.status = pn.pane.Markdown(self.state.engine_text(), margin=(8, 10))
+        self.on_server = pn.widgets.Checkbox(name="Run cells on the server (real torch)",
+                                             css_classes=["pg-scratch-server"], margin=(12, 10))
+        self.on_server.param.watch(lambda e: self._route_cells(), "value")
+        self.state.where.param.watch(lambda *e: self._offer_server(), ["mode", "info"])
+        self._offer_server()
         self.cells_column = pn.Column(sizing_mode="stretch_width")
         self.state.param.watch(lambda e: self._load(), "snippet")
         self._load()
-        return pn.Column(pn.Row(run_all, add, restart, self.status), self.cells_column,
-                         sizing_mode="stretch_width", min_width=600)
+        return pn.Column(pn.Row(run_all, add, restart, self.status, self.on_server),
+                         self.cells_column, sizing_mode="stretch_width", min_width=600)
+
+    def _offer_server(self):
+        """The server option shows when the app is connected to a server that runs code."""
+        self.on_server.visible = self.state.where.allows_code
+        if not self.on_server.visible:
+            self.on_server.value = False
+        self._route_cells()
+
+    def _route_cells(self):
+        remote = self.on_server.value and self.state.where.allows_code
+        for index, cell in enumerate(self.code_cells):
+            cell.run_elsewhere = (lambda code, i=index: self.state.run_on_server(i, code)) \
+                if remote else None
 
     def _load(self):
         """New cells for the state's code (a new snippet), all idle."""
@@ -129,6 +164,7 @@ class View(LessonView):
         cell.param.watch(lambda e: self.state.cells.__setitem__(index, e.new), "code")
         cell.param.watch(self._cell_finished, "status")
         self.code_cells.append(cell)
+        self._route_cells()
         self.cells_column.append(pn.Row(
             pn.pane.HTML(f"<span style='color:#888;font-family:monospace'>[{index + 1}]</span>",
                          width=34, margin=(12, 0, 0, 5)),

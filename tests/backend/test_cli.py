@@ -1,0 +1,68 @@
+"""`python -m playground.backend`: what it says at start-up (device, URL, token), a generated
+token that works, and clear errors (exit status 2) for settings that cannot work."""
+import re
+import subprocess
+import sys
+import time
+
+import pytest
+import torch
+
+from backend_support import call
+from browser_support import REPO_ROOT, free_port
+
+BACKEND = [sys.executable, "-m", "playground.backend"]
+
+
+def fails_with(args, words):
+    proc = subprocess.run([*BACKEND, *args], capture_output=True, text=True, cwd=REPO_ROOT,
+                          timeout=120)
+    assert proc.returncode == 2, proc.stderr
+    assert words in proc.stderr, proc.stderr
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="on a GPU machine --device cuda works")
+def test_cuda_asked_for_without_a_gpu():
+    fails_with(["--device", "cuda"], "--device cuda: torch finds no CUDA device here")
+
+
+@pytest.mark.parametrize("args, words", [
+    (["--token-file", "/nonexistent/token"], "cannot read the token file /nonexistent/token"),
+    (["--token", "short"], "the token must be at least 16 characters long"),
+    (["--allow-origin", "course.example.org"], "--allow-origin takes a page's origin"),
+    (["--queue", "-1"], "--queue must be 0 or more"),
+])
+def test_settings_that_cannot_work(args, words):
+    fails_with(args, words)
+
+
+def test_start_up_prints_the_device_url_and_a_generated_token_that_works():
+    port = free_port()
+    proc = subprocess.Popen([*BACKEND, "--port", str(port), "--device", "auto"],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            cwd=REPO_ROOT)
+    try:
+        lines = []
+        while not any(line.lstrip().startswith("origins:") for line in lines):
+            line = proc.stdout.readline()
+            assert line, "".join(lines)
+            lines.append(line)
+        text = "".join(lines)
+        where = "cuda (" if torch.cuda.is_available() else "cpu (torch finds no CUDA device)"
+        assert f"playground backend: torch {torch.__version__} on {where}" in text
+        assert f"url:     http://127.0.0.1:{port}/  (API docs at /docs)" in text
+        token = re.search(r"token:\s+(\S+)\s+\(generated\)", text).group(1)
+        assert len(token) >= 32
+        assert "origins: none (no browser page may call); code: not allowed" in text
+        url = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                if call(url, "/v1/health", token=None)[0] == 200:
+                    break
+            except OSError:
+                time.sleep(0.1)
+        assert call(url, "/v1/info", token=token)[0] == 200
+        assert call(url, "/v1/info", token=token[:-1] + "x")[0] == 401
+    finally:
+        proc.terminate()
+        proc.wait(10)
