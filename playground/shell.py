@@ -78,10 +78,16 @@ class App(pn.viewable.Viewer):
                   hide=urlstate.hidden(query))
         if notice:
             app._add_notice(notice)
-        server = parse_fragment(page_fragment())
-        if server:  # a link with #backend=...&token=...: connect (the panel shows how it went)
-            app.where.connect(*server)
+        app._connect_from_fragment(page_fragment())
+        if pn.state.location is not None:  # under panel serve the fragment arrives later
+            pn.state.location.param.watch(lambda e: app._connect_from_fragment(e.new), "hash")
         return app
+
+    def _connect_from_fragment(self, fragment):
+        """A link with #backend=...&token=...: connect (the panel shows how it went)."""
+        server = parse_fragment(fragment)
+        if server and not (self.where.remote and (self.where.url, self.where.token) == server):
+            self.where.connect(*server)
 
     # -- lessons ------------------------------------------------------------------------------
     def state_for(self, slug):

@@ -73,7 +73,9 @@ class WherePanel(pn.viewable.Viewer):
     def _connect(self):
         self.connect.loading = True
         try:
-            ok = self.where.connect(self.url.value, self.token.value)
+            # value_input: what is typed now (value waits for Enter or leaving the field)
+            ok = self.where.connect(self.url.value_input or self.url.value,
+                                    self.token.value_input or self.token.value)
         finally:
             self.connect.loading = False
         _write_fragment(fragment_for(self.where) if ok else "")

@@ -2,6 +2,7 @@
 small JSON client for it (urllib: what the app itself uses under CPython)."""
 import contextlib
 import json
+import math
 import os
 import subprocess
 import sys
@@ -12,6 +13,9 @@ from pathlib import Path
 from browser_support import REPO_ROOT, free_port, wait_for_http
 
 TOKEN = "test-token-0123456789abcdef"
+PAGE = "http://127.0.0.1:9999"  # the page origin the shared test server allows (CORS)
+CODE_LIMITS = ["--code-cpu", "3", "--code-wall", "4", "--code-memory", "1024"]
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
 
 @contextlib.contextmanager
@@ -68,3 +72,20 @@ def _body(raw):
 
 def _headers(headers):
     return {k.lower(): v for k, v in headers.items()}
+
+
+def assert_close(got, want, rtol, atol, path="", skip=("seconds", "gflops")):
+    """Nested dicts/lists equal, floats within tolerance; keys in `skip` (timings) ignored."""
+    if isinstance(want, dict):
+        assert isinstance(got, dict) and set(got) == set(want), f"{path}: keys differ"
+        for key in want:
+            if key not in skip:
+                assert_close(got[key], want[key], rtol, atol, f"{path}.{key}", skip)
+    elif isinstance(want, (list, tuple)):
+        assert isinstance(got, (list, tuple)) and len(got) == len(want), f"{path}: length"
+        for i, (g, w) in enumerate(zip(got, want)):
+            assert_close(g, w, rtol, atol, f"{path}[{i}]", skip)
+    elif isinstance(want, float) and isinstance(got, (int, float)):
+        assert math.isclose(got, want, rel_tol=rtol, abs_tol=atol), f"{path}: {got} != {want}"
+    else:
+        assert got == want, f"{path}: {got!r} != {want!r}"

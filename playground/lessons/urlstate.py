@@ -58,6 +58,8 @@ def decode(p, text):
             if isinstance(v, float) and not math.isfinite(v):
                 raise ValueError("expected finite numbers")
         return tuple(value) if isinstance(p, (param.Tuple, param.NumericTuple)) else value
+    if isinstance(p, param.Selector):  # the choice whose URL form this is (512 for '512')
+        return next((obj for obj in p.objects if encode(obj) == text), text)
     return text
 
 

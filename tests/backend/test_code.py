@@ -69,7 +69,9 @@ def test_a_cell_that_ignores_the_interrupt_is_killed(server):
             "    signal.signal(s, signal.SIG_IGN)\nwhile True:\n    pass")
     out = run(server, code)
     assert out["status"] == "killed" and out["output"] == ""
-    assert out["reason"] == "it used more than the 3 s CPU time limit"
+    # whichever limit comes first: on a busy machine 4 s pass before 3 s of CPU are used
+    assert out["reason"] in ("it used more than the 3 s CPU time limit",
+                             "it ran longer than the 4 s limit")
 
 
 @pytest.mark.parametrize("code, words", [

@@ -7,8 +7,7 @@ import playground.torch as engine
 import torch as real_torch
 from playground import compute
 
-from backend_support import call
-from conftest import assert_close
+from backend_support import assert_close, call
 
 # small but complete specs: every code path of each experiment, in a second or two
 SPECS = {

@@ -13,8 +13,7 @@ from hypothesis import HealthCheck, Phase, settings
 
 from playground.backend import Settings, create_app
 
-from backend_support import TOKEN
-from conftest import AUTH
+from backend_support import AUTH, TOKEN
 
 # a roomy queue and rate limit (the fuzzer sends requests as fast as it can), and a short job
 # time limit: the largest specs it draws are stopped (504, documented) instead of running on

@@ -8,8 +8,7 @@ import pytest
 
 from playground import compute
 
-from backend_support import TOKEN, call
-from conftest import AUTH, PAGE
+from backend_support import AUTH, PAGE, TOKEN, call
 
 
 # -- auth ------------------------------------------------------------------------------------

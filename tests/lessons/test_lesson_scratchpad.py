@@ -24,15 +24,8 @@ from playground.lessons.scratchpad_snippets import SNIPPETS  # noqa: E402
 RANDOM_SNIPPETS = {"w-and-b", "retain-graph"}
 
 
-@pytest.fixture(autouse=True)
-def restore_torch_modules():
-    """The scratchpad registers our engine as `torch` (as the app does); put back whatever
-    `torch` was, so the rest of the test session keeps real torch."""
-    saved = {k: v for k, v in sys.modules.items() if k == "torch" or k.startswith("torch.")}
-    yield
-    for k in [k for k in sys.modules if k == "torch" or k.startswith("torch.")]:
-        del sys.modules[k]
-    sys.modules.update(saved)
+# the scratchpad registers our engine as `torch`: every test puts real torch back after it
+pytestmark = pytest.mark.usefixtures("restore_torch_modules")
 
 
 def test_every_snippet_cell_is_a_seed_cell_verbatim():

@@ -36,6 +36,16 @@ def plain_site_url(site_dir):
     server.shutdown()
 
 
+@pytest.fixture(scope="session")
+def site_backend(site_url, tmp_path_factory):
+    """A real backend (CPU torch) that lets the isolated site's page call it (CORS)."""
+    from backend_support import backend_server
+    origin = site_url.split("/index.html")[0]
+    log = tmp_path_factory.mktemp("backend") / "backend.log"
+    with backend_server(log, ["--allow-origin", origin, "--allow-code"]) as url:
+        yield url
+
+
 @pytest.fixture(scope="module")
 def browser():
     from playwright.sync_api import sync_playwright

@@ -4,15 +4,18 @@ For every lesson: open its deep link on the built site, wait until Python made t
 drive one widget and check the plot's data changed. Then the scratchpad: a seed cell prints
 what real torch prints, Stop ends `while True: pass` within a second (interrupt buffer, the
 page being cross-origin isolated) or restarts Python (without isolation) and the page works
-again, and a huge allocation is refused with a clear error. No console errors; screenshots in
-tests/artifacts/site-*.png.
+again, and a huge allocation is refused with a clear error. Pointed at a local backend by its
+#fragment, the site runs a lesson's experiment and scratchpad cells there. No console errors;
+screenshots in tests/artifacts/site-*.png.
 """
 import contextlib
 import io
 import time
+import urllib.parse
 
 import pytest
 
+from backend_support import TOKEN
 from browser_support import assert_clean
 
 pytestmark = pytest.mark.browser
@@ -76,6 +79,10 @@ def drive_network(page):
     page.get_by_role("button", name="▶ Play").click()
 
 
+def drive_devices(page):
+    page.locator(".pg-devices-measure button").click()
+
+
 # slug: (deep link, named data source and column that must change, how to drive it)
 LESSONS = {
     "tensors": ("?lesson=tensors", "tensors-t", "index", drive_tensors),
@@ -88,6 +95,7 @@ LESSONS = {
     "regression": ("?lesson=regression&lr=0.1", "regression-path", "x", drive_regression),
     "network": ("?lesson=network&dataset=xor&steps=150&seed=3", "network-map", "image",
                 drive_network),
+    "devices": ("?lesson=devices&max_size=256", "devices-here", "size", drive_devices),
 }
 
 
@@ -100,6 +108,32 @@ def test_lesson_deep_link_is_live(browser, site_url, slug):
     drive(page)
     browser.wait_for_change(source, column, before, timeout=60_000)
     browser.screenshot(f"site-{slug}.png")
+    assert_clean(browser)
+
+
+def test_an_experiment_runs_on_a_local_backend(browser, site_url, site_backend):
+    """The static site, pointed at a backend by its #fragment, runs the lesson's experiment
+    there (a cross-origin request from the worker) and says so; a slider move asks again."""
+    page = open_live(browser, site_url, "?lesson=descent-1d&lr=0.25#" + urllib.parse.urlencode(
+        {"backend": site_backend, "token": TOKEN}), "descent1d-steps")
+    page.get_by_text("● cpu · torch").first.wait_for(timeout=60_000)
+    page.get_by_text("ran on the server: cpu").first.wait_for(timeout=60_000)
+    before = browser.snapshot("descent1d-steps", "x")
+    drive_descent_1d(page)
+    browser.wait_for_change("descent1d-steps", "x", before, timeout=60_000)
+    assert page.get_by_text("ran on the server: cpu").first.is_visible()
+    browser.screenshot("site-backend.png")
+    assert_clean(browser)
+
+
+def test_scratchpad_cells_run_on_the_backend(browser, site_url, site_backend):
+    page = open_live(browser, site_url, "?lesson=scratchpad&snippet=blank#" +
+                     urllib.parse.urlencode({"backend": site_backend, "token": TOKEN}))
+    page.locator(".pg-scratch-server input").check()
+    run_in_cell(page, 0, SEED_CELL)
+    page.locator("pre.pg-cell-output", has_text="tensor(222.").first.wait_for(timeout=60_000)
+    assert page.locator("pre.pg-cell-output").first.inner_text() == seed_cell_output(SEED_CELL)
+    page.get_by_text("ran on the server: cpu").first.wait_for()
     assert_clean(browser)
 
 
