@@ -56,6 +56,10 @@ class WherePanel(pn.viewable.Viewer):
                               margin=0)
         self.choice.param.watch(self._chosen, "value")
         self.connect.on_click(lambda event: self._connect())
+        # Enter in the token field connects; so does the token arriving just after a click
+        # on Connect (the field sends its value when it loses focus, which the click causes)
+        self.token.param.watch(lambda e: e.new and self.url.value_input and self._connect(),
+                               "value")
         w.param.watch(lambda *events: self._show(), ["mode", "status", "error", "info"])
         self._show()
         title = pn.pane.HTML("<div style='font-weight:600;margin-top:12px'>Experiments run"

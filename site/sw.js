@@ -13,12 +13,16 @@ self.addEventListener("activate", (event) => {
 });
 
 // After the first visit became interactive the page asks for the rest to be cached, so
-// caching never competes with the first load.
+// caching never competes with the first load. The first visit's files came before this worker
+// controlled the page: "force-cache" takes them from the browser's HTTP cache instead of
+// downloading them a second time.
 self.addEventListener("message", (event) => {
   if (event.data && event.data.type === "precache") {
     event.waitUntil(caches.open(CACHE).then((cache) =>
-      Promise.all(ASSETS.map((url) => cache.match(url).then((hit) =>
-        hit || cache.add(url).catch(() => null))))));
+      Promise.all(ASSETS.map((url) => cache.match(url).then((hit) => hit ||
+        fetch(url, {cache: "force-cache"})
+          .then((response) => response.ok ? cache.put(url, response) : null)
+          .catch(() => null))))));
   }
 });
 

@@ -78,7 +78,7 @@ self.onmessage = async (event) => {
 from panel.io.state import state
 from panel.io.pyodide import _link_docs_worker
 _link_docs_worker(state.curdoc, sendPatch, setter='js')
-`);
+`).catch((e) => console.error("the page and Python could not be linked: " + e));
   } else if (msg.type === "patch") {
     self.pyodide.globals.set("patch", msg.patch);
     try {
