@@ -17,33 +17,30 @@ from .where_panel import WherePanel, parse_fragment
 from .lessons.base import ERROR_STYLE
 
 
-def page_search():
-    """The page's query string. In the browser the app runs in a worker that starts before
-    Panel syncs the page's location, so the site passes the query in the worker's own URL."""
+def _page_location(part):
+    """A part of the page's address ('search' or 'hash'). In the browser the app runs in a
+    worker that starts before Panel syncs the page's location, so the site passes the query
+    and the fragment in the worker's own URL."""
     loc = pn.state.location
-    if loc is not None and loc.search:
-        return loc.search
+    if loc is not None and getattr(loc, part):
+        return getattr(loc, part)
     if sys.platform == "emscripten":
         try:
             import js
-            return str(js.location.search)
+            return str(getattr(js.location, part))
         except Exception:  # not in a worker: the page's location arrives later
             return ""
     return ""
 
 
+def page_search():
+    """The page's query string (the lesson and its state)."""
+    return _page_location("search")
+
+
 def page_fragment():
-    """The page's #fragment (where the backend's address and token live), as page_search."""
-    loc = pn.state.location
-    if loc is not None and loc.hash:
-        return loc.hash
-    if sys.platform == "emscripten":
-        try:
-            import js
-            return str(js.location.hash)
-        except Exception:
-            return ""
-    return ""
+    """The page's #fragment (where the backend's address and token live)."""
+    return _page_location("hash")
 
 
 class App(pn.viewable.Viewer):

@@ -58,8 +58,7 @@ class WherePanel(pn.viewable.Viewer):
         self.connect.on_click(lambda event: self._connect())
         # Enter in the token field connects; so does the token arriving just after a click
         # on Connect (the field sends its value when it loses focus, which the click causes)
-        self.token.param.watch(lambda e: e.new and self.url.value_input and self._connect(),
-                               "value")
+        self.token.param.watch(self._token_arrived, "value")
         w.param.watch(lambda *events: self._show(), ["mode", "status", "error", "info"])
         self._show()
         title = pn.pane.HTML("<div style='font-weight:600;margin-top:12px'>Experiments run"
@@ -73,6 +72,12 @@ class WherePanel(pn.viewable.Viewer):
             self.where.use_here()
             _write_fragment("")
         self.form.visible = event.new == SERVER
+
+    def _token_arrived(self, event):
+        url = self.url.value_input or self.url.value
+        w = self.where
+        if event.new and url and not (w.remote and (w.url, w.token) == (url, event.new)):
+            self._connect()
 
     def _connect(self):
         self.connect.loading = True
@@ -88,8 +93,9 @@ class WherePanel(pn.viewable.Viewer):
 
     def _show(self):
         w = self.where
-        if w.remote:
+        if w.remote:  # connected by a link: the form shows what it connected to
             self.choice.value = SERVER
+            self.url.value, self.token.value = w.url, w.token
             text, color = f"● {w.status}", BADGE["ok"]
             if w.allows_code:
                 text += " · runs scratchpad cells"

@@ -10,7 +10,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from browser_support import REPO_ROOT, free_port, wait_for_http
+from browser_support import REPO_ROOT, free_port, serving
 
 TOKEN = "test-token-0123456789abcdef"
 PAGE = "http://127.0.0.1:9999"  # the page origin the shared test server allows (CORS)
@@ -33,15 +33,8 @@ def backend_server(log_path, args=(), token=TOKEN, env_extra=None):
         proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env,
                                 cwd=REPO_ROOT)
     url = f"http://127.0.0.1:{port}"
-    try:
-        wait_for_http(url + "/v1/health", proc, log_path)
+    with serving(proc, url, url + "/v1/health", log_path):
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 def call(url, path, body=None, token=TOKEN, headers=None, method=None, timeout=60):

@@ -68,8 +68,15 @@ def panel_serve(app_path, log_path, args=(), name=None):
         proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env,
                                 cwd=REPO_ROOT)
     url = f"http://127.0.0.1:{port}/{name or Path(app_path).stem}"
+    with serving(proc, url, url, log_path):
+        yield url
+
+
+@contextlib.contextmanager
+def serving(proc, url, ready_url, log_path):
+    """Yield `url` once `ready_url` answers; stop the server process afterwards."""
     try:
-        wait_for_http(url, proc, log_path)
+        wait_for_http(ready_url, proc, log_path)
         yield url
     finally:
         proc.terminate()
