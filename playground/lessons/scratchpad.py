@@ -138,6 +138,11 @@ class View(LessonView):
 
     def _route_cells(self):
         remote = self.on_server.value and self.state.where.allows_code
+        info = self.state.where.info
+        self.status.object = (
+            f"`import torch` gives **real PyTorch {info.get('torch', '')} on the server** "
+            f"({info.get('device', '')}); each cell runs there after the cells above it"
+            if remote else self.state.engine_text())
         for index, cell in enumerate(self.code_cells):
             cell.run_elsewhere = (lambda code, i=index: self.state.run_on_server(i, code)) \
                 if remote else None

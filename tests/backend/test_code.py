@@ -52,8 +52,9 @@ def test_a_runaway_loop_is_stopped_with_its_output_so_far(server):
     t0 = time.perf_counter()
     out = run(server, "print('before')\nwhile True:\n    pass")
     assert out["status"] == "interrupted" and out["output"].startswith("before\n")
-    assert "KeyboardInterrupt: the cell used more than its CPU time limit of 3 s" in \
-        out["output"]
+    # whichever limit comes first: on a busy machine 4 s pass before 3 s of CPU are used
+    assert ("KeyboardInterrupt: the cell used more than its CPU time limit of 3 s" in out["output"]
+            or "KeyboardInterrupt: the cell ran longer than its time limit of 4 s" in out["output"])
     assert time.perf_counter() - t0 < 10
     assert run(server, "6 * 7")["output"] == "42\n"  # and the next cell runs
 

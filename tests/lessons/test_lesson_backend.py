@@ -126,7 +126,9 @@ def test_scratchpad_cells_run_on_the_server_with_the_cells_above(where, restore_
     assert result.status == "ok" and result.text == "tensor([0., 2., 4., 6.])\n"
     assert state.ran_on.startswith("ran on the server: cpu")
     stopped = state.run_on_server(0, "while True:\n    pass")
-    assert stopped.status == "interrupted" and "CPU time limit of 3 s" in stopped.text
+    assert stopped.status == "interrupted"
+    # whichever of the server's limits comes first (on a busy machine 4 s pass before 3 s of CPU)
+    assert "CPU time limit of 3 s" in stopped.text or "time limit of 4 s" in stopped.text
 
 
 def test_the_fragment_round_trip(where):
