@@ -36,13 +36,17 @@ class Backend:
 
     def experiment(self, name, spec):
         """The compute.run() envelope from the server, plus 'round_trip_s'."""
-        t0 = time.perf_counter()
-        envelope = self.request("POST", f"/v1/experiments/{name}", spec)
-        envelope["round_trip_s"] = time.perf_counter() - t0
-        return envelope
+        return self._timed(f"/v1/experiments/{name}", spec)
 
     def run_code(self, code, setup=()):
-        return self.request("POST", "/v1/run", {"code": code, "setup": list(setup)})
+        """The cell's result from the server, plus 'round_trip_s'."""
+        return self._timed("/v1/run", {"code": code, "setup": list(setup)})
+
+    def _timed(self, path, body):
+        t0 = time.perf_counter()
+        answer = self.request("POST", path, body)
+        answer["round_trip_s"] = time.perf_counter() - t0
+        return answer
 
     def request(self, method, path, body=None):
         data = None if body is None else json.dumps(body)

@@ -45,10 +45,6 @@ class JobGate:
         self._current = None
         self._worker = None
 
-    @property
-    def pending(self) -> int:
-        return self._pending
-
     def run(self, fn, *args):
         """fn(*args) on the device thread; raises Busy, JobTimeout or what fn raised."""
         with self._lock:

@@ -73,7 +73,7 @@ class State(LessonState):
         chunks = [("stdout" if out["status"] == "ok" else "error", out["output"])]
         if out["status"] == "killed":
             chunks.append(("note", f"\n[stopped by the server: {out['reason']}]\n"))
-        self.ran_on = describe_run({**out, "round_trip_s": out["seconds"]})
+        self.ran_on = describe_run(out)
         return CellResult(chunks=chunks, truncated=out["truncated"], duration_s=out["seconds"],
                           status="interrupted" if out["status"] == "killed" else out["status"])
 
