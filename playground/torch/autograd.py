@@ -24,22 +24,30 @@ IMPLICIT_SCALAR = "grad can be implicitly created only for scalar outputs"
 
 def _roots(tensors, grad_tensors):
     """(edge, gradient array) for each output backward starts from, with torch's checks."""
-    tensors = (tensors,) if isinstance(tensors, Tensor) else tuple(tensors)
+    if isinstance(tensors, Tensor):
+        tensors = (tensors,)
+        if grad_tensors is None:  # loss.backward(): the common case, without the zip below
+            grad_tensors = (None,)
+    else:
+        tensors = tuple(tensors)
     if grad_tensors is None:
         grad_tensors = (None,) * len(tensors)
     elif isinstance(grad_tensors, Tensor):
         grad_tensors = (grad_tensors,)
-    grad_tensors = tuple(grad_tensors)
+    else:
+        grad_tensors = tuple(grad_tensors)
     if len(grad_tensors) != len(tensors):
         raise RuntimeError(f"got {len(grad_tensors)} tensors and {len(tensors)} gradients")
     roots = []
-    for i, (t, g) in enumerate(zip(tensors, grad_tensors)):
+    for i, t in enumerate(tensors):
+        g = grad_tensors[i]
         if not t.requires_grad:
             raise RuntimeError(NO_GRAD_FN.format(i))
         if g is None:
             if t._data.size != 1:
                 raise RuntimeError(IMPLICIT_SCALAR)
-            g = np.ones(t._data.shape, t._dtype.np)
+            g = np.empty(t._data.shape, t._dtype.np)  # np.ones, without its Python wrapper
+            g.fill(1)
         else:
             if not isinstance(g, Tensor):
                 g = _make(np.asarray(g, dtype=t._dtype.np))
@@ -60,37 +68,53 @@ def _execute(roots, retain_graph, capture=None, accumulate=True):
             deps[node] = 0
             stack.append(node)
     while stack:  # count, for every node, how many edges lead into it
-        node = stack.pop()
-        for child, _ in node.next_functions:
+        for child, _ in stack.pop().next_functions:
             if child is not None:
-                if child in deps:
-                    deps[child] += 1
-                else:
+                d = deps.get(child)
+                if d is None:
                     deps[child] = 1
                     stack.append(child)
+                else:
+                    deps[child] = d + 1
     buffers = {}
     for (node, nr), g in roots:
         buf = buffers.get(node)
         if buf is None:
             buf = buffers[node] = [None] * node.n_outputs
         buf[nr] = g if buf[nr] is None else buf[nr] + g
-    # a heap ordered like torch's ready queue: later-created nodes first, AccumulateGrad at once
-    # (the order gradients are summed in decides the last bits, so it is torch's order)
-    tie = itertools.count()
-    ready = [(-n._seq, next(tie), n) for n, d in deps.items() if d == 0]
+    # torch's ready queue: AccumulateGrad nodes first, in the order they became ready, then the
+    # latest-created Function (a heap on -seq, ties in push order). The order gradients are
+    # summed in decides the last bits, so it is torch's order.
+    ready, leaves = [], []
+    tie = 0
+    for node, d in deps.items():
+        if not d:
+            if node.__class__ is AccumulateGrad:
+                leaves.append(node)
+            else:
+                ready.append((-node._seq, tie, node))
+                tie += 1
     heapq.heapify(ready)
-    while ready:
-        node = heapq.heappop(ready)[2]
+    heappush, heappop = heapq.heappush, heapq.heappop
+    while True:
+        if leaves:
+            for node in leaves:
+                grads = buffers.pop(node, None)
+                if grads is not None:
+                    if capture is not None:
+                        _capture(capture, node, grads)
+                    if accumulate and grads[0] is not None:
+                        node.accumulate(grads[0])
+            leaves.clear()
+        if not ready:
+            break
+        node = heappop(ready)[2]
         grads = buffers.pop(node, None)
-        if capture is not None and grads is not None:
-            _capture(capture, node, grads)
-        if node.__class__ is AccumulateGrad:
-            if accumulate and grads is not None and grads[0] is not None:
-                node.accumulate(grads[0])
-            continue
         if grads is None:  # nothing reached this node: its inputs still count it as done
             in_grads = _NOTHING
         else:
+            if capture is not None:
+                _capture(capture, node, grads)
             if node._retained_map:
                 _retain(node._retained_map, grads)
             in_grads = node._run_backward(grads, retain_graph)
@@ -107,7 +131,14 @@ def _execute(roots, retain_graph, capture=None, accumulate=True):
             d = deps[child] - 1
             deps[child] = d
             if not d:
-                heapq.heappush(ready, (-child._seq, next(tie), child))
+                if child.__class__ is AccumulateGrad:
+                    leaves.append(child)
+                else:
+                    heappush(ready, (-child._seq, tie, child))
+                    tie += 1
+        # let go of this node's gradients: the buffers alone hold them now, so accumulate()
+        # can take a fresh array as a leaf's .grad instead of copying it
+        grads = in_grads = g = None
 
 
 _NOTHING = itertools.repeat(None)

@@ -88,11 +88,11 @@ class Function(Node):
         Before forward runs, `node._meta` says which inputs need a gradient, so forward can
         save only what those gradients need (`self.needs(i)`).
         """
-        grad_mode = GradMode.enabled
-        arrays, edges, meta = [], [], []
-        record = False
+        arrays = []
+        edges = meta = None  # lists once an input needs a gradient; None keeps no_grad cheap
         dev = CPU
-        for x in inputs:  # one pass: unwrap, cast, and note each input's graph edge
+        grad_mode = GradMode.enabled
+        for i, x in enumerate(inputs):  # one pass: unwrap, cast, and note each input's edge
             if isinstance(x, Tensor):
                 a = x._data
                 if _cast is not None and x._dtype is not _cast:
@@ -102,31 +102,31 @@ class Function(Node):
                     dev = x._device
                 if grad_mode:
                     fn = x._grad_fn if x._base is None else x._current_grad_fn()
-                    if fn is not None:
-                        edges.append((fn, x._nr))
-                    elif x._rg:
-                        edges.append((accumulator(x), 0))
-                    else:
-                        edges.append(_NO_EDGE)
-                        meta.append(None)
-                        continue
-                    meta.append((a.shape, x._dtype.np))
-                    record = True
-                    continue
+                    if fn is not None or x._rg:
+                        if edges is None:
+                            edges = [_NO_EDGE] * len(inputs)
+                            meta = [None] * len(inputs)
+                        edges[i] = (fn, x._nr) if fn is not None else (accumulator(x), 0)
+                        meta[i] = (a.shape, x._dtype.np)
             else:
                 arrays.append(x)
-            edges.append(_NO_EDGE)
-            meta.append(None)
         node = _new(cls)
-        if record:
+        if edges is not None:
             node._meta = tuple(meta)
         out = node.forward(*arrays, **params)
-        if type(out) is tuple:  # a multi-output op (unbind, split) sets node.n_outputs
-            outs = result = tuple(_make(o, dev) for o in out)
-        else:
+        if type(out) is not tuple:
             result = _make(out, dev)
-            outs = (result,)
-        if record:
+            if edges is not None:
+                node.next_functions = tuple(edges)
+                node._seq = next(_sequence)
+                if node.saved:
+                    node._versions = _saved_versions(node.saved, inputs, arrays, (result,))
+                result._grad_fn = node
+                result._nr = 0
+            return result
+        # a multi-output op (unbind, split): node.n_outputs says how many
+        outs = tuple([_make(o, dev) for o in out])
+        if edges is not None:
             node.next_functions = tuple(edges)
             node._seq = next(_sequence)
             if node.saved:
@@ -134,7 +134,7 @@ class Function(Node):
             for i, o in enumerate(outs):
                 o._grad_fn = node
                 o._nr = i
-        return result
+        return outs
 
     # -- run by the backward engine --------------------------------------------------------
     def _run_backward(self, grads, retain_graph):
@@ -142,15 +142,18 @@ class Function(Node):
         cast to the input's dtype. `grads` holds one array (or None) per output."""
         if self._freed:
             raise RuntimeError(SECOND_BACKWARD)
-        for check in self._versions:
-            _check_version(self, *check)
+        for tensor, counter, expected, info in self._versions:
+            if counter[0] != expected:
+                _version_error(self, tensor, counter, expected, info)
         result = self.backward(grads) if self.multi_output else self.backward(grads[0])
         if type(result) is not tuple:
             result = (result,)
         meta = self._meta
         out = [None] * len(meta)
         for i, m in enumerate(meta):
-            gi = result[i] if m is not None else None
+            if m is None:
+                continue
+            gi = result[i]
             if gi is None:
                 continue
             if type(gi) is not np.ndarray:
@@ -249,16 +252,18 @@ _NO_EDGE = (None, 0)
 
 def sum_to(g, shape):
     """Sum a broadcast gradient back to `shape` (PyTorch's sum_to, MyGrad's reduce_broadcast)."""
-    if g.ndim < len(shape):  # leading size-1 dims the op dropped (copy_ of a [1, 1] into [])
-        g = g.reshape((1,) * (len(shape) - g.ndim) + g.shape)
-    lead = g.ndim - len(shape)
-    if lead > 0:
-        g = g.sum(axis=tuple(range(lead)))
-    axes = tuple(i for i, n in enumerate(shape) if n == 1 and g.shape[i] != 1)
-    if axes:
-        g = g.sum(axis=axes, keepdims=True)
-    if g.shape != shape:  # only an empty/odd case gets here: make it explicit
-        g = np.broadcast_to(g, shape)
+    nd = len(shape)
+    if g.ndim < nd:  # leading size-1 dims the op dropped (copy_ of a [1, 1] into [])
+        g = g.reshape((1,) * (nd - g.ndim) + g.shape)
+    lead = g.ndim - nd
+    if lead:  # np.add.reduce is what ndarray.sum runs, without its Python-level wrapper
+        g = np.add.reduce(g, axis=0 if lead == 1 else tuple(range(lead)))
+    if g.shape != shape:
+        axes = tuple([i for i, n in enumerate(shape) if n == 1 and g.shape[i] != 1])
+        if axes:
+            g = np.add.reduce(g, axis=axes, keepdims=True)
+        if g.shape != shape:  # only an empty/odd case gets here: make it explicit
+            g = np.broadcast_to(g, shape)
     return np.asarray(g)
 
 
@@ -304,9 +309,8 @@ def _saved_versions(saved, inputs, arrays, outs):
     return tuple(found)
 
 
-def _check_version(node, tensor, counter, expected, output_info):
-    if counter[0] == expected:
-        return
+def _version_error(node, tensor, counter, expected, output_info):
+    """torch's error for a saved tensor whose version moved on since forward."""
     if tensor is None:  # a saved output of this node: torch names this node
         (shape, kind), producer = output_info, node
     else:  # a saved input: torch names whatever produced it now
