@@ -17,6 +17,7 @@ from .grad_mode import GradMode
 from .printing import tensor_repr
 
 _new = object.__new__
+_BY_NP = dtypes._BY_NP
 
 NON_LEAF_GRAD_WARNING = (
     "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
@@ -70,7 +71,7 @@ def _make(arr, device=CPU):
     t = _new(Tensor)
     t._data = arr
     try:
-        t._dtype = dtypes._BY_NP[arr.dtype]
+        t._dtype = _BY_NP[arr.dtype]
     except KeyError:
         raise TypeError(f"playground.torch does not support numpy dtype {arr.dtype}; use one of "
                         "float16/32/64, int8/16/32/64, uint8 or bool") from None
@@ -259,6 +260,8 @@ class Tensor:
 
     @property
     def grad(self):
+        if self._grad_fn is None and self._base is None:  # a leaf: no warning to consider
+            return self._grad
         if self.grad_fn is not None and not getattr(self, "_retains", False):
             warnings.warn(NON_LEAF_GRAD_WARNING, UserWarning, stacklevel=2)
         return self._grad

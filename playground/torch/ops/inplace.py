@@ -216,7 +216,8 @@ def fill_(self, value):
 
 def zero_(self):
     if not (GradMode.enabled and self.requires_grad):  # the optimizer-loop case, kept cheap
-        check_inplace(self)
+        if self._base is not None:  # a plain tensor here needs no grad: nothing to refuse
+            check_inplace(self)
         _writable(self)
         self._data.fill(0)
         self._vc[0] += 1
