@@ -119,7 +119,8 @@ class MseLossBackward0(Function):
     def backward(self, g):
         d = self.saved[0]
         scale = 2.0 / d.size if self.reduction == "mean" else 2.0
-        return g * scale * d, -g * scale * d
+        return (g * scale * d if self.needs(0) else None,
+                -g * scale * d if self.needs(1) else None)
 
 
 def mse_loss(input, target, size_average=None, reduce=None, reduction="mean"):
@@ -165,8 +166,9 @@ class HuberLossBackward0(Function):
 
 def _pair_loss(cls, input, target, reduction, **params):
     _check_reduction(reduction)
-    _size_warning(input, target, stacklevel=4)
-    broadcast_shapes(input._data.shape, target._data.shape)
+    if input._data.shape != target._data.shape:
+        _size_warning(input, target, stacklevel=4)
+        broadcast_shapes(input._data.shape, target._data.shape)
     return cls.apply(input, target, reduction=reduction,
                      _cast=dtypes.promote_types(input._dtype, target._dtype), **params)
 

@@ -11,7 +11,10 @@ from . import shape as shape_ops
 def mm2(a, b):
     """a @ b for matrices, cheaper when one is a broadcast (stride-0) array, as the gradient
     of a sum or mean is: a repeated row or column needs a matrix-vector product, not a
-    matrix product."""
+    matrix product. A product over a single inner index (the weight gradient of a layer with
+    one output) is an elementwise product, several times cheaper than numpy's matmul."""
+    if a.shape[1] == 1:  # an outer product: each entry is one product, as BLAS would give it
+        return a * b
     if a.strides[0] == 0:  # every row of a is a[0]: so is every row of the product
         return np.broadcast_to(a[0] @ b, (a.shape[0], b.shape[1]))
     if b.strides[1] == 0:  # every column of b is b[:, 0]: so is every column of the product

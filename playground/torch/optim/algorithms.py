@@ -41,7 +41,8 @@ class SGD(Optimizer):
             else:
                 b = buf._data
                 b *= momentum
-                b += (1 - group["dampening"]) * g
+                dampening = group["dampening"]
+                b += (1 - dampening) * g if dampening else g  # 1 * g is g: skip that pass
             g = g + momentum * buf._data if group["nesterov"] else buf._data
         p._data -= group["lr"] * g
 

@@ -59,14 +59,16 @@ class Optimizer:
             from ..grad_mode import enable_grad
             with enable_grad():
                 loss = closure()
+        update = self._update
         for group in self.param_groups:
+            maximize = group.get("maximize")
             for p in group["params"]:
                 if p._grad is None:
                     continue
                 g = p._grad._data
-                if group.get("maximize"):
+                if maximize:
                     g = -g
-                self._update(p, g, group)
+                update(p, g, group)
                 p._vc[0] += 1  # an in-place change, as torch's p.add_(...)
         return loss
 
