@@ -124,18 +124,21 @@ def _execute(roots, retain_graph, capture=None, accumulate=True):
             if g is not None:
                 buf = buffers.get(child)
                 if buf is None:
-                    buf = buffers[child] = [None] * child.n_outputs
-                    buf[nr] = g
+                    if child.n_outputs == 1:
+                        buffers[child] = [g]
+                    else:
+                        buf = buffers[child] = [None] * child.n_outputs
+                        buf[nr] = g
                 else:
                     buf[nr] = g if buf[nr] is None else buf[nr] + g
             d = deps[child] - 1
-            deps[child] = d
-            if not d:
-                if child.__class__ is AccumulateGrad:
-                    leaves.append(child)
-                else:
-                    heappush(ready, (-child._seq, tie, child))
-                    tie += 1
+            if d:
+                deps[child] = d
+            elif child.__class__ is AccumulateGrad:
+                leaves.append(child)
+            else:
+                heappush(ready, (-child._seq, tie, child))
+                tie += 1
         # let go of this node's gradients: the buffers alone hold them now, so accumulate()
         # can take a fresh array as a leaf's .grad instead of copying it
         grads = in_grads = g = None

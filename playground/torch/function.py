@@ -27,7 +27,7 @@ from .device import CPU
 from .grad_mode import GradMode
 # tensor.py defines Tensor before it imports the ops (which import this module), so these names
 # exist by the time this line runs
-from .tensor import Tensor, _make
+from .tensor import Tensor, _make, type_name
 
 _new = object.__new__
 
@@ -303,8 +303,8 @@ def _saved_versions(saved, inputs, arrays, outs):
                 break
         else:
             for o in outs:
-                if o._data is s:
-                    found.append((None, o._vc, o._vc[0], (list(o._data.shape), o.type())))
+                if o._data is s:  # what the error would name, kept unformatted until then
+                    found.append((None, o._vc, o._vc[0], (o._data.shape, o._dtype, o._device)))
                     break
     return tuple(found)
 
@@ -312,7 +312,8 @@ def _saved_versions(saved, inputs, arrays, outs):
 def _version_error(node, tensor, counter, expected, output_info):
     """torch's error for a saved tensor whose version moved on since forward."""
     if tensor is None:  # a saved output of this node: torch names this node
-        (shape, kind), producer = output_info, node
+        shape, dtype, device = output_info
+        shape, kind, producer = list(shape), type_name(dtype, device), node
     else:  # a saved input: torch names whatever produced it now
         shape, kind, producer = list(tensor._data.shape), tensor.type(), tensor._grad_fn
     which = f", which is output 0 of {_short(producer)}," if producer is not None else ""

@@ -86,6 +86,11 @@ def _make(arr, device=CPU):
     return t
 
 
+def type_name(dtype, device):
+    """Tensor.type() for a dtype and device: 'torch.FloatTensor', 'torch.cuda.FloatTensor'."""
+    return ("torch.cuda." if device.type == "cuda" else "torch.") + dtype._legacy
+
+
 def _dim_error(dim, ndim):
     lo, hi = (-ndim, ndim - 1) if ndim else (-1, 0)
     return IndexError(f"Dimension out of range (expected to be in range of [{lo}, {hi}], but got "
@@ -376,8 +381,7 @@ class Tensor:
 
     def type(self, dtype=None, non_blocking=False, **kwargs):
         if dtype is None:
-            prefix = "torch.cuda." if self._device.type == "cuda" else "torch."
-            return prefix + self._dtype._legacy
+            return type_name(self._dtype, self._device)
         if isinstance(dtype, str):
             if ".cuda." in dtype:
                 return self.to(CUDA0 if canonical("cuda") else CPU,

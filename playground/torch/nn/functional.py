@@ -89,8 +89,8 @@ def _reduce(loss, reduction):
 def _reduce_array(values, reduction):
     if reduction == "mean":
         # sum / count: what np.mean does, without its Python-level wrapper
-        return np.asarray(values.sum(dtype=values.dtype) / (values.size or np.nan),
-                          dtype=values.dtype)
+        return np.asarray(np.add.reduce(values, axis=None, dtype=values.dtype) /
+                          (values.size or np.nan), dtype=values.dtype)
     if reduction == "sum":
         return np.sum(values)
     return values

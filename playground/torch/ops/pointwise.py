@@ -29,6 +29,8 @@ class SubBackward0(Function):
         return a - b if alpha == 1 else a - alpha * b
 
     def backward(self, g):
+        if not self.needs(1):  # x - constant: no pass for the constant's gradient
+            return g, None
         return g, -g if self.alpha == 1 else -self.alpha * g
 
 
