@@ -76,7 +76,8 @@ class PowBackward0(Function):
 
     def backward(self, g):
         (a,), p = self.saved, self.exponent
-        return np.zeros_like(g) if p == 0 else g * 2 * a if p == 2 else g * p * a ** (p - 1)
+        # torch's grad * (p * a ** (p - 1)); for p = 2 the factor 2 * a is a + a, exactly
+        return np.zeros_like(g) if p == 0 else g * (a + a) if p == 2 else g * p * a ** (p - 1)
 
 
 class PowBackward1(Function):

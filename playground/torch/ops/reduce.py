@@ -387,8 +387,8 @@ class LinalgVectorNormBackward0(Function):
     def backward(self, g):
         a, out = self.saved
         p = self.p
-        if p == 2 and self.axes is None and not self.keepdim:
-            return g * a / out if out != 0 else np.zeros_like(a)
+        if p == 2 and self.axes is None and not self.keepdim:  # torch: a * (grad / norm)
+            return a * (g / out) if out != 0 else np.zeros_like(a)
         if not self.keepdim:
             g = np.expand_dims(g, self.axes) if self.axes is not None else g.reshape(
                 (1,) * a.ndim)
