@@ -67,6 +67,7 @@ def _execute(roots, retain_graph, capture=None, accumulate=True):
         if node not in deps:
             deps[node] = 0
             stack.append(node)
+    roots_seen = stack[:]  # each root once, in order
     while stack:  # count, for every node, how many edges lead into it
         for child, _ in stack.pop().next_functions:
             if child is not None:
@@ -87,8 +88,8 @@ def _execute(roots, retain_graph, capture=None, accumulate=True):
     # summed in decides the last bits, so it is torch's order.
     ready, leaves = [], []
     tie = 0
-    for node, d in deps.items():
-        if not d:
+    for node in roots_seen:  # only a root can start with no edge leading into it
+        if not deps[node]:
             if node.__class__ is AccumulateGrad:
                 leaves.append(node)
             else:

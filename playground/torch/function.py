@@ -113,7 +113,7 @@ class Function(Node):
         node = _new(cls)
         if edges is not None:
             node._meta = tuple(meta)
-        out = node.forward(*arrays, **params)
+        out = node.forward(*arrays, **params) if params else node.forward(*arrays)
         if type(out) is not tuple:
             result = _make(out, dev)
             if edges is not None:

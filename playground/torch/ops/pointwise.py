@@ -199,7 +199,9 @@ def _binary(cls, a, b, floats=False, **params):
         check_broadcast(a, b)
     if floats and dt.category != FLOAT:
         dt = dtypes.get_default_dtype()
-    return cls.apply(a, b, _cast=dt, **params)
+    if params:
+        return cls.apply(a, b, _cast=dt, **params)
+    return cls.apply(a, b, _cast=dt)  # no ** unpacking: the common call stays a plain one
 
 
 def add(input, other, *, alpha=1, out=None):
@@ -608,7 +610,9 @@ def _unary(cls, x, floats=True, **params):
     """Run a one-input Function; float-only ops compute integer inputs in the default float."""
     x = _tensor_arg(x)
     dt = float_dtype(x._dtype) if floats else None
-    return cls.apply(x, _cast=dt, **params)
+    if params:
+        return cls.apply(x, _cast=dt, **params)
+    return cls.apply(x, _cast=dt)
 
 
 def _tensor_arg(x):

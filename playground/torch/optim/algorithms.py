@@ -31,7 +31,8 @@ class SGD(Optimizer):
                                       differentiable=differentiable, fused=fused))
 
     def _update(self, p, g, group):
-        g = _decayed(g, p, group["weight_decay"])
+        if group["weight_decay"]:  # _decayed, tested here first: SGD runs once per parameter
+            g = _decayed(g, p, group["weight_decay"])
         momentum = group["momentum"]
         if momentum:  # plain SGD keeps no state at all, as in torch
             state = self.state[p]
