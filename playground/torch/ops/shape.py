@@ -22,7 +22,7 @@ class ViewFunction(Function):
 
 def as_view(cls, x, **params):
     """Run a view Function on x and link the result to x's storage and base."""
-    out = cls.apply(x, **params)
+    out = cls.apply(x, **params) if params else cls.apply(x)  # t(), .T: no ** call
     link_view(out, x, ((cls.view, params),))
     return out
 
