@@ -22,6 +22,7 @@ the test harness) before anything else is installed.
 from __future__ import annotations
 
 import argparse
+import base64
 import contextlib
 import difflib
 import hashlib
@@ -717,7 +718,7 @@ STATIC_SOURCES = REPO_ROOT / "site"
 APP_SCRIPT = REPO_ROOT / "playground" / "app.py"
 PYODIDE_CDN = f"https://cdn.jsdelivr.net/pyodide/v{PYODIDE_VERSION}/full/"
 SITE_STAMP = ".site-stamp.json"
-SITE_LAYOUT = 2  # bump when build_site changes what it writes
+SITE_LAYOUT = 3  # bump when build_site changes what it writes
 
 
 def panel_convert(workdir: Path) -> tuple[str, str]:
@@ -752,6 +753,11 @@ def self_host_page(html: str, out: Path, cdn: bool) -> str:
                                  html, count=1)
     html = html.replace("</head>", '<link rel="stylesheet" href="./loader.css" type="text/css"/>'
                                    '\n<link rel="icon" href="./favicon.svg"/>\n</head>', 1)
+    # the worker starts before the page's scripts load (see site/boot.js)
+    boot = (STATIC_SOURCES / "boot.js").read_text()
+    if "<head>" not in html or "</script" in boot:
+        raise BuildError("cannot inline site/boot.js at the top of the page's <head>")
+    html = html.replace("<head>", f'<head>\n<script type="text/javascript">\n{boot}</script>', 1)
     if cdn:
         return html
     bokeh_js = Path(bokeh.__file__).parent / "server" / "static" / "js"
@@ -795,16 +801,22 @@ def _fill(template: str, values: dict) -> str:
 
 def write_worker(out: Path, app_code: str, lock: dict, packages: list[str], cdn: bool) -> None:
     from panel.io.resources import CDN_DIST
-    sizes = {}
+    sizes, files = {}, {}
     for name in packages:
-        f = out / "pyodide" / lock["packages"][name]["file_name"]
+        entry = lock["packages"][name]
+        f = out / "pyodide" / entry["file_name"]
         sizes[name] = f.stat().st_size if f.exists() else 0
+        # the integrity string Pyodide's own request for the wheel carries
+        files[name] = [entry["file_name"],
+                       "sha256-" + base64.b64encode(bytes.fromhex(entry["sha256"])).decode()]
     runtime = sum((out / "pyodide" / f).stat().st_size for f in CORE_FILES
                   if (out / "pyodide" / f).exists())
     pyodide_url = PYODIDE_CDN + "pyodide.js" if cdn else "./pyodide/pyodide.js"
     worker = _fill((STATIC_SOURCES / "worker.js").read_text(), {
         "PYODIDE_URL": json.dumps(pyodide_url), "PACKAGES": json.dumps(packages),
-        "PACKAGE_BYTES": json.dumps(sizes), "RUNTIME_BYTES": str(runtime),
+        "PACKAGE_BYTES": json.dumps(sizes), "PACKAGE_FILES": json.dumps(files),
+        "PYODIDE_VERSION": json.dumps(PYODIDE_VERSION),
+        "RUNTIME_BYTES": str(runtime),
         "APP_CODE": "`" + app_code + "`"})
     (out / "app.js").write_text(worker)
     handler = (STATIC_SOURCES / "handler.js").read_text()
@@ -897,7 +909,7 @@ def _assemble_site(out: Path, cache: Path, cdn: bool, precompile: bool) -> None:
     (out / "index.html").write_text(page)
     write_worker(out, app_code, site_lock, packages, cdn)
     for f in STATIC_SOURCES.iterdir():
-        if f.name not in ("worker.js", "handler.js", "sw.js") and f.is_file():
+        if f.name not in ("worker.js", "handler.js", "sw.js", "boot.js") and f.is_file():
             shutil.copy2(f, out / f.name)
     write_service_worker(out)
     precompress(out)

@@ -1,5 +1,6 @@
 """What the app needs only in the browser (Pyodide). The site's worker calls `prepare()` before
-Panel is imported.
+Panel is imported, and hands the page's messages to `link_page`, `apply_patch` and
+`set_location` (defined once here rather than sent as code with every message).
 
 Stand-ins for pandas and narwhals: Bokeh and Panel depend on both, but with the plain dicts of
 arrays the lessons use they only import them to ask "is this a DataFrame?". Shipping them would
@@ -80,3 +81,33 @@ def prepare():
     for name, make in STUBS.items():
         if importlib.util.find_spec(name) is None:
             sys.modules.update(make())
+
+
+# -- the page's messages (site/worker.js calls these) ----------------------------------------
+def link_page(send_patch):
+    """Send every change of the app's document to the page (the page rendered it)."""
+    from panel.io.pyodide import _link_docs_worker
+    from panel.io.state import state
+    _link_docs_worker(state.curdoc, send_patch, setter="js")
+
+
+def apply_patch(patch):
+    """A change the page made (a BokehJS JSON patch) applied to the app's document; the
+    setter keeps it from being echoed back."""
+    from panel.io.pyodide import _convert_json_patch
+    from panel.io.state import state
+    state.curdoc.apply_json_patch(_convert_json_patch(patch), setter="js")
+
+
+def set_location(location_json):
+    """The page's address (window.location as JSON) into Panel's location."""
+    import json
+
+    from panel.io.state import state
+    from panel.util import edit_readonly
+    if state.location is None:
+        return
+    values = json.loads(location_json)
+    with edit_readonly(state.location):
+        state.location.param.update({k: v for k, v in values.items()
+                                     if k in state.location.param})

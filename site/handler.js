@@ -14,6 +14,8 @@
   let worker = null;
   let patching = 0;
   let jsdoc = null;
+  let lastActivity = 0;  // performance.now() of the last change between page and Python
+  let snapshotScheduled = false;
 
   function $(sel) { return document.querySelector(sel); }
 
@@ -68,6 +70,7 @@
   // -- page <-> worker ---------------------------------------------------------------------
   function sendChange(event) {
     if ((event.setter_id != null && event.setter_id === "py") || patching > 0) return;
+    lastActivity = performance.now();
     if (worker.busy && event.model && event.attr) {
       worker.queue = worker.queue.filter((e) => !(e.model === event.model &&
                                                   e.attr === event.attr));
@@ -102,6 +105,8 @@
     worker.postMessage({type: "rendered"});
     worker.postMessage({type: "location", location: JSON.stringify(window.location)});
     window.dispatchEvent(new CustomEvent("playground:interactive"));
+    window.playgroundStartedFromSnapshot = !msg.snapshotWanted;
+    if (msg.snapshotWanted) scheduleSnapshot();
     if (navigator.serviceWorker && navigator.serviceWorker.controller) {
       navigator.serviceWorker.controller.postMessage({type: "precache"});
     } else if (navigator.serviceWorker) {
@@ -112,6 +117,7 @@
 
   function onMessage(event) {
     const msg = event.data;
+    lastActivity = performance.now();
     if (msg.type === "idle") {
       if (worker.queue.length) {
         const patch = jsdoc.create_json_patch(worker.queue);
@@ -133,17 +139,61 @@
     }
   }
 
-  // -- Stop --------------------------------------------------------------------------------
-  const interruptBuffer = window.crossOriginIsolated ? new Int32Array(new SharedArrayBuffer(4))
-                                                     : null;
+  // -- a snapshot of the started Python runtime for the next visit (see worker.js) ---------
+  // Made by a second worker once the page has been quiet for a while, so it never competes
+  // with the student's first moves; skipped where memory is short (it briefly needs a second
+  // Python). The page learns the outcome from window.playgroundSnapshot and an event.
+  function scheduleSnapshot() {
+    if (snapshotScheduled || !("caches" in window) ||
+        (navigator.deviceMemory && navigator.deviceMemory < 4)) return;
+    snapshotScheduled = true;
+    const QUIET_MS = 2000;
+    const tick = () => {
+      const quiet = performance.now() - lastActivity;
+      if (quiet < QUIET_MS) { setTimeout(tick, QUIET_MS - quiet); return; }
+      const maker = new Worker("./app.js", {name: "playground-snapshot"});
+      const done = (detail) => {
+        maker.terminate();
+        window.playgroundSnapshot = detail;
+        if (detail.type === "snapshot-failed") {
+          console.warn("no Python snapshot for the next visit: " + detail.msg);
+        }
+        window.dispatchEvent(new CustomEvent("playground:snapshot", {detail: detail}));
+      };
+      maker.onmessage = (e) => done(e.data);
+      maker.onerror = (e) => done({type: "snapshot-failed", msg: e.message || "worker error"});
+      maker.postMessage({type: "make-snapshot"});
+    };
+    setTimeout(tick, QUIET_MS);
+  }
 
-  function startWorker() {
-    // the query (deep links) and the #fragment (a backend server and its token) reach Python
-    worker = new Worker("./app.js" + window.location.search + window.location.hash);
+  // -- Stop --------------------------------------------------------------------------------
+  // boot.js (inlined at the top of the page) made the buffer and started the worker already
+  const boot = window.playgroundBoot || null;
+  const interruptBuffer = boot ? boot.interruptBuffer : window.crossOriginIsolated
+    ? new Int32Array(new SharedArrayBuffer(4)) : null;
+
+  function onError(e) { showError(e.message || "the worker failed"); }
+
+  function adopt(w) {
+    worker = w;
     worker.busy = false;
     worker.queue = [];
     worker.onmessage = onMessage;
-    worker.onerror = (e) => showError(e.message || "the worker failed");
+    worker.onerror = onError;
+  }
+
+  function startWorker() {
+    if (boot && boot.worker) {  // the first start: take over the worker boot.js started
+      const early = boot.early;
+      adopt(boot.worker);
+      boot.worker = null;
+      for (const event of early) (event.type === "error" ? onError : onMessage)(event);
+      early.length = 0;
+      return;
+    }
+    // the query (deep links) and the #fragment (a backend server and its token) reach Python
+    adopt(new Worker("./app.js" + window.location.search + window.location.hash));
     worker.postMessage({type: "start", interruptBuffer: interruptBuffer});
   }
 

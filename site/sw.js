@@ -7,7 +7,10 @@ self.addEventListener("install", () => self.skipWaiting());
 
 self.addEventListener("activate", (event) => {
   event.waitUntil((async () => {
-    for (const key of await caches.keys()) if (key !== CACHE) await caches.delete(key);
+    // older builds' files go; the Python snapshot (worker.js) checks its own build on restore
+    for (const key of await caches.keys()) {
+      if (key !== CACHE && key !== "playground-snapshot") await caches.delete(key);
+    }
     await self.clients.claim();
   })());
 });

@@ -109,6 +109,7 @@ class View(LessonView):
         self.verdict = pn.pane.Markdown("", sizing_mode="stretch_width")
         self.table = pn.pane.Str("", styles={"font-size": "12px", "overflow-y": "auto"},
                                  max_height=330)
+        self._drawn = {}  # what the curve and the bands show now (so unchanged ones are not resent)
         self.state.param.watch(self._update, ["result"])
         self._update()
         return pn.Column(
@@ -119,22 +120,37 @@ class View(LessonView):
         r = self.state.result
         if not r:
             return
-        self.curve_src.data = {"x": r["curve"]["x"], "f": r["curve"]["f"]}
+        # The steps first: in the browser each change reaches the page as it is made, so the
+        # plot the student is watching moves before the table and the text below it. Columns
+        # are float arrays: Bokeh checks and sends an array in one piece, a list item by item.
         xs, fs = _drawable(r["x"], r["f"], r["curve"])
-        self.steps_src.data = {"x": xs, "f": fs, "step": list(range(len(xs))),
-                               "grad": r["grad"][:len(xs)]}
+        self.steps_src.data = {"x": xs, "f": fs, "step": np.arange(len(xs)),
+                               "grad": _floats(r["grad"][:len(xs)])}
         self.path_src.data = {"x": xs, "f": fs}
-        bands = [b for b in r["bands"]]
-        hi = FIELDS["lr"].high
-        self.band_src.data = {  # an open band's edge is null (JSON has no infinity)
-            "left": [max(b["low"] or 0.0, FIELDS["lr"].low) for b in bands],
-            "right": [hi if b["high"] is None else min(b["high"], hi) for b in bands],
-            "color": [BAND_COLORS[b["name"]] for b in bands],
-            "name": [b["name"] for b in bands]}
         self.lr_mark.location = self.state.lr
+        # the curve changes only with f and the range the steps need, the bands only with f:
+        # a new learning rate mostly leaves both alone, and then nothing is sent for them
+        curve = r["curve"]
+        curve_key = (curve["x"][0], curve["x"][-1], len(curve["x"])) if curve["x"] else ()
+        if curve_key != self._drawn.get("curve"):
+            self._drawn["curve"] = curve_key
+            self.curve_src.data = {"x": _floats(curve["x"]), "f": _floats(curve["f"])}
+        if r["bands"] != self._drawn.get("bands"):
+            self._drawn["bands"] = bands = r["bands"]
+            hi = FIELDS["lr"].high
+            self.band_src.data = {  # an open band's edge is null (JSON has no infinity)
+                "left": [max(b["low"] or 0.0, FIELDS["lr"].low) for b in bands],
+                "right": [hi if b["high"] is None else min(b["high"], hi) for b in bands],
+                "color": [BAND_COLORS[b["name"]] for b in bands],
+                "name": [b["name"] for b in bands]}
         self.verdict.object = r["verdict"]
         self.losses.series = {"f(x)": r["f"]}
         self.table.object = self.state.table()
+
+
+def _floats(values):
+    """A column as a float array (JSON nulls, from values that overflowed, become nan)."""
+    return np.array([np.nan if v is None else v for v in values], dtype=float)
 
 
 def _drawable(xs, fs, curve):
@@ -144,6 +160,6 @@ def _drawable(xs, fs, curve):
             if x is not None and f is not None and math.isfinite(x) and math.isfinite(f)
             and lo <= x <= hi]
     if not keep:
-        return [], []
+        return np.zeros(0), np.zeros(0)
     last = keep[-1] + 1
-    return list(np.asarray(xs[:last], float)), list(np.asarray(fs[:last], float))
+    return _floats(xs[:last]), _floats(fs[:last])
