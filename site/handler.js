@@ -107,12 +107,7 @@
     window.dispatchEvent(new CustomEvent("playground:interactive"));
     window.playgroundStartedFromSnapshot = !msg.snapshotWanted;
     if (msg.snapshotWanted) scheduleSnapshot();
-    if (navigator.serviceWorker && navigator.serviceWorker.controller) {
-      navigator.serviceWorker.controller.postMessage({type: "precache"});
-    } else if (navigator.serviceWorker) {
-      navigator.serviceWorker.ready.then((reg) => reg.active &&
-                                         reg.active.postMessage({type: "precache"}));
-    }
+    askToPrecache();
   }
 
   function onMessage(event) {
@@ -227,6 +222,37 @@
   }
 
   // -- second visits and offline: the service worker caches the site -----------------------
+  // Once interactive, the page asks the service worker which files to keep (it names its
+  // cache and the site's files) and puts them there: from the HTTP cache where this visit
+  // loaded them already ("force-cache" from the page finds them, a service worker's request
+  // would not), from the network otherwise.
+  function askToPrecache() {
+    if (!navigator.serviceWorker) return;
+    navigator.serviceWorker.ready.then((reg) => reg.active &&
+                                       reg.active.postMessage({type: "precache"}));
+  }
+
+  async function precache(cacheName, assets) {
+    const cache = await caches.open(cacheName);
+    await Promise.all(assets.map(async (url) => {
+      try {
+        if (await cache.match(url)) return;
+        const response = await fetch(url, {cache: "force-cache"});
+        if (response.ok) await cache.put(url, response);
+      } catch (e) { /* kept for next time: the service worker caches what it serves */ }
+    }));
+    window.playgroundPrecached = true;
+  }
+
+  if (navigator.serviceWorker) {
+    navigator.serviceWorker.addEventListener("message", (event) => {
+      if (event.data && event.data.type === "precache-list") {
+        precache(event.data.cache, event.data.assets);
+      }
+    });
+    navigator.serviceWorker.startMessages();
+  }
+
   if ("serviceWorker" in navigator && window.isSecureContext && !window.PLAYGROUND_NO_SW) {
     navigator.serviceWorker.register("./sw.js").catch((e) => console.warn("no offline cache:", e));
   }

@@ -15,17 +15,13 @@ self.addEventListener("activate", (event) => {
   })());
 });
 
-// After the first visit became interactive the page asks for the rest to be cached, so
-// caching never competes with the first load. The first visit's files came before this worker
-// controlled the page: "force-cache" takes them from the browser's HTTP cache instead of
-// downloading them a second time.
+// After the first visit became interactive the page asks what to keep, and caches it itself:
+// the first visit's files came before this worker controlled the page, and only the page's own
+// requests find them in the browser's HTTP cache (this worker's requests do not: they would
+// download everything a second time).
 self.addEventListener("message", (event) => {
-  if (event.data && event.data.type === "precache") {
-    event.waitUntil(caches.open(CACHE).then((cache) =>
-      Promise.all(ASSETS.map((url) => cache.match(url).then((hit) => hit ||
-        fetch(url, {cache: "force-cache"})
-          .then((response) => response.ok ? cache.put(url, response) : null)
-          .catch(() => null))))));
+  if (event.data && event.data.type === "precache" && event.source) {
+    event.source.postMessage({type: "precache-list", cache: CACHE, assets: ASSETS});
   }
 });
 
@@ -33,12 +29,15 @@ self.addEventListener("fetch", (event) => {
   const req = event.request;
   const url = new URL(req.url);
   if (req.method !== "GET" || url.origin !== self.location.origin) return;
+  // the page's precache requests: left to the browser, which answers them from its HTTP cache
+  if (req.cache === "force-cache") return;
   event.respondWith((async () => {
     const cache = await caches.open(CACHE);
     // the page itself is looked up without its query: every deep link is the same file
     const key = url.pathname.endsWith("/") || url.pathname.endsWith(".html")
       ? new Request(url.origin + url.pathname) : req;
-    const hit = await cache.match(key);
+    // the site's files do not vary by query (the worker's URL carries the page's deep link)
+    const hit = await cache.match(key, {ignoreSearch: true});
     if (hit) return hit;
     const response = await fetch(req);
     if (response.ok) cache.put(key, response.clone());

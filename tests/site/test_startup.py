@@ -17,17 +17,17 @@ import build
 
 pytestmark = pytest.mark.browser
 
-INTERACTIVE_S = 300  # as in test_site.py: a cold start on a loaded 2-core machine is slow
+INTERACTIVE_S = 180  # a cold start on a loaded 2-core machine takes a while
 
 LESSON = "?lesson=descent-1d&lr=0.25"
 SOURCE = "descent1d-steps"
 
 MOVE_LR = """async ([name, value]) => {
-  const doc = Bokeh.documents[Bokeh.documents.length - 1];
-  const models = [...doc.all_models];
+  const models = Bokeh.documents.flatMap((doc) => [...doc.all_models]);
   const slider = models.find((m) => m.constructor.__name__ === "Slider" &&
                                     (m.title || "").startsWith("learning rate"));
   const cds = models.find((m) => m.name === name);
+  if (!slider || !cds) return false;
   const read = () => JSON.stringify(Array.from(cds.data.get ? cds.data.get("x") : cds.data.x));
   const before = read();
   slider.value = value;
@@ -73,10 +73,15 @@ def page(browser):
 
 def visit(page, url):
     page.goto(url + LESSON)
-    page.wait_for_function("() => document.body && "
-                           "!document.body.classList.contains('pn-loading')",
-                           timeout=INTERACTIVE_S * 1000, polling=100)
-    assert page.evaluate(MOVE_LR, [SOURCE, -0.3]), "the slider did not change the plot"
+    try:
+        page.wait_for_function("() => document.body && "
+                               "!document.body.classList.contains('pn-loading')",
+                               timeout=INTERACTIVE_S * 1000, polling=100)
+    except Exception as exc:
+        raise AssertionError(f"the page did not become interactive; console: {page.console}") \
+            from exc
+    assert page.evaluate(MOVE_LR, [SOURCE, -0.3]), \
+        f"the slider did not change the plot; console: {page.console}"
     return page.evaluate("() => window.playgroundStartedFromSnapshot")
 
 
@@ -127,3 +132,4 @@ def test_a_damaged_snapshot_is_dropped_and_python_starts_as_usual(page, counted_
     assert wait_for_snapshot(page)["type"] == "snapshot-saved"
     assert visit(page, url) is True
     assert errors(page) == []
+
