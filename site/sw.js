@@ -38,7 +38,9 @@ self.addEventListener("fetch", (event) => {
       ? new Request(url.origin + url.pathname) : req;
     // the site's files do not vary by query (the worker's URL carries the page's deep link)
     const hit = await cache.match(key, {ignoreSearch: true});
-    if (hit) return hit;
+    // a fresh Response has no URL of its own, so the request's (with its query) stays: the
+    // worker reads the deep link from its own location
+    if (hit) return hit.url === req.url ? hit : new Response(hit.body, hit);
     const response = await fetch(req);
     if (response.ok) cache.put(key, response.clone());
     return response;
