@@ -47,13 +47,19 @@ def site_backend(site_url, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def browser():
+def playwright():
+    """One Playwright per module: its sync API cannot be started twice in one thread, so a test
+    that needs a browser of its own launches it from this one."""
     from playwright.sync_api import sync_playwright
-
-    import browser_support as support
     with sync_playwright() as p:
-        b = support.Browser(p)
-        try:
-            yield b
-        finally:
-            b.close()
+        yield p
+
+
+@pytest.fixture(scope="module")
+def browser(playwright):
+    import browser_support as support
+    b = support.Browser(playwright)
+    try:
+        yield b
+    finally:
+        b.close()

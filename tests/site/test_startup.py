@@ -135,28 +135,25 @@ def test_a_damaged_snapshot_is_dropped_and_python_starts_as_usual(page, counted_
 
 
 
-def test_second_visit_works_offline_from_the_service_workers_cache(site_url):
+def test_second_visit_works_offline_from_the_service_workers_cache(site_url, playwright):
     """The first visit, once interactive, puts the site's files in the service worker's cache
     (from the HTTP cache, not downloading them again); with the network gone the page then
     loads and works. Own browser: request routing would turn the HTTP cache off, so other hosts
     are made unreachable by name resolution instead."""
-    from playwright.sync_api import sync_playwright
-
     import browser_support as support
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=support.CHROMIUM, args=[
-            *support.CHROMIUM_ARGS, "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"])
-        try:
-            context = browser.new_context(service_workers="allow")
-            page = context.new_page()
-            page.console = []
-            page.on("console", lambda m: page.console.append((m.type, m.text)))
-            visit(page, site_url)
-            page.wait_for_function("() => window.playgroundPrecached === true",
-                                   timeout=120_000, polling=200)
-            context.set_offline(True)
-            visit(page, site_url)
-            assert page.evaluate("() => navigator.serviceWorker.controller !== null")
-            assert errors(page) == []
-        finally:
-            browser.close()
+    browser = playwright.chromium.launch(executable_path=support.CHROMIUM, args=[
+        *support.CHROMIUM_ARGS, "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"])
+    try:
+        context = browser.new_context(service_workers="allow")
+        page = context.new_page()
+        page.console = []
+        page.on("console", lambda m: page.console.append((m.type, m.text)))
+        visit(page, site_url)
+        page.wait_for_function("() => window.playgroundPrecached === true",
+                               timeout=120_000, polling=200)
+        context.set_offline(True)
+        visit(page, site_url)
+        assert page.evaluate("() => navigator.serviceWorker.controller !== null")
+        assert errors(page) == []
+    finally:
+        browser.close()
