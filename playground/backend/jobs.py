@@ -13,7 +13,6 @@ import ctypes
 import queue
 import threading
 import time
-import time
 
 
 class Busy(Exception):
