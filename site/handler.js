@@ -68,8 +68,17 @@
   }
 
   // -- page <-> worker ---------------------------------------------------------------------
+  // The bounds BokehJS computes for a plot's automatic (DataRange1d) axes: Python never reads
+  // them, and sending them after every redraw would make Python apply a change nobody wants
+  // while the student's next slider move waits behind it.
+  function computedBounds(event) {
+    return (event.attr === "start" || event.attr === "end") && event.model != null &&
+           event.model.constructor.__name__ === "DataRange1d";
+  }
+
   function sendChange(event) {
     if ((event.setter_id != null && event.setter_id === "py") || patching > 0) return;
+    if (computedBounds(event)) return;
     lastActivity = performance.now();
     if (worker.busy && event.model && event.attr) {
       worker.queue = worker.queue.filter((e) => !(e.model === event.model &&

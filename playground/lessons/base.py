@@ -56,7 +56,9 @@ class LessonState(param.Parameterized):
     def experiment(self, name, spec):
         """protocol experiment `name`'s result, computed here or on the session's server."""
         envelope = self.where.run(name, spec, self.torch)
-        self.ran_on = describe_run(envelope)
+        # shown once the result is: in the browser each change reaches the page as it is
+        # made, and the plots the student is watching should move first
+        self._ran_on = describe_run(envelope)
         return envelope["result"]
 
     def refresh(self):
@@ -70,6 +72,7 @@ class LessonState(param.Parameterized):
             result = work()
         except Exception as exc:  # shown on the page instead of a traceback
             self.error = friendly_error(exc)
+            self._show_ran_on()
             return None
         finally:
             self.last_seconds = time.perf_counter() - t0
@@ -77,7 +80,13 @@ class LessonState(param.Parameterized):
         self.error = ""
         if into is not None:
             setattr(self, into, result)
+        self._show_ran_on()
         return result
+
+    def _show_ran_on(self):
+        ran_on = self.__dict__.pop("_ran_on", None)
+        if ran_on is not None:
+            self.ran_on = ran_on
 
     def url_state(self):
         """The shareable state as {param: value}."""

@@ -85,3 +85,17 @@ def test_view_builds_and_follows_the_state():
     s.steps = 5
     assert len(view.steps_src.data["x"]) == 5 != n
     assert math.isclose(view.lr_mark.location, s.lr)
+
+
+def test_where_it_ran_is_shown_after_the_result():
+    """In the browser each change reaches the page as it is made: the new steps must go
+    before the 'ran in ...' line, so the plot the student watches moves first."""
+    s = descent_1d.State()
+    order = []
+    s.param.watch(lambda e: order.append(e.name), ["result", "ran_on"])
+    for lr in (0.3, 0.31):
+        s.ran_on = ""  # the line may read the same as before ("... · 1 ms"): make it change
+        order.clear()
+        s.lr = lr
+        assert order == ["result", "ran_on"]
+        assert s.ran_on.startswith("ran in this app")
