@@ -81,6 +81,9 @@ class AddmmBackward0(Function):
         prod = m1 @ m2
         if alpha != 1:
             prod = prod * alpha
+        if beta == 1 and bias.dtype == prod.dtype and (bias.ndim <= 1 or bias.shape == prod.shape):
+            prod += bias  # the product is a fresh array: add into it (nn.Linear's common case)
+            return prod
         return prod + bias if beta == 1 else prod + beta * bias
 
     def backward(self, g):

@@ -501,7 +501,11 @@ class TanhBackward0(Function):
 
     def backward(self, g):
         out = self.saved[0]
-        return g * (1 - out * out)
+        if out.ndim == 0 or g.shape != out.shape or g.dtype != out.dtype:
+            return g * (1 - out * out)
+        d = out * out  # the same formula, computed in one scratch array
+        np.subtract(1, d, out=d)
+        return np.multiply(g, d, out=d)
 
 
 class SigmoidBackward0(Function):

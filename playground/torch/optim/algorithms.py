@@ -30,22 +30,24 @@ class SGD(Optimizer):
                                       maximize=maximize, foreach=foreach,
                                       differentiable=differentiable, fused=fused))
 
-    def _update(self, p, g, group):
-        if group["weight_decay"]:  # _decayed, tested here first: SGD runs once per parameter
-            g = _decayed(g, p, group["weight_decay"])
-        momentum = group["momentum"]
-        if momentum:  # plain SGD keeps no state at all, as in torch
-            state = self.state[p]
-            buf = state.get("momentum_buffer")
-            if buf is None:
-                buf = state["momentum_buffer"] = self._buffer(p, g)
-            else:
-                b = buf._data
-                b *= momentum
-                dampening = group["dampening"]
-                b += (1 - dampening) * g if dampening else g  # 1 * g is g: skip that pass
-            g = g + momentum * buf._data if group["nesterov"] else buf._data
-        p._data -= group["lr"] * g
+    def _step_group(self, group, pairs):
+        # the settings read once per group: SGD's own work per parameter is a few array ops
+        lr, momentum, dampening = group["lr"], group["momentum"], group["dampening"]
+        weight_decay, nesterov, state = group["weight_decay"], group["nesterov"], self.state
+        for p, g in pairs:
+            if weight_decay:
+                g = _decayed(g, p, weight_decay)
+            if momentum:  # plain SGD keeps no state at all, as in torch
+                s = state[p]
+                buf = s.get("momentum_buffer")
+                if buf is None:
+                    buf = s["momentum_buffer"] = self._buffer(p, g)
+                else:
+                    b = buf._data
+                    b *= momentum
+                    b += (1 - dampening) * g if dampening else g  # 1 * g is g: skip that pass
+                g = g + momentum * buf._data if nesterov else buf._data
+            p._data -= lr * g
 
 
 class Adam(Optimizer):

@@ -59,18 +59,21 @@ class Optimizer:
             from ..grad_mode import enable_grad
             with enable_grad():
                 loss = closure()
-        update = self._update
         for group in self.param_groups:
             maximize = group.get("maximize")
-            for p in group["params"]:
-                if p._grad is None:
-                    continue
-                g = p._grad._data
-                if maximize:
-                    g = -g
-                update(p, g, group)
+            pairs = [(p, -p._grad._data if maximize else p._grad._data)
+                     for p in group["params"] if p._grad is not None]
+            self._step_group(group, pairs)
+            for p, _ in pairs:
                 p._vc[0] += 1  # an in-place change, as torch's p.add_(...)
         return loss
+
+    def _step_group(self, group, pairs):
+        """One step for each (parameter, gradient array) of a group (an algorithm may read the
+        group's settings once here instead of once per parameter)."""
+        update = self._update
+        for p, g in pairs:
+            update(p, g, group)
 
     def _update(self, p, g, group):
         """One step for parameter p with gradient g; self.state[p] holds what it keeps."""
