@@ -54,11 +54,15 @@ def series_data(series: dict, colors: dict | None = None) -> tuple[dict, dict, d
         lines["ys_log"].append(y_log)
         lines["name"].append(str(name))
         lines["color"].append(color)
-        points["step"].extend(steps.tolist())
-        points["loss"].extend(y_lin.tolist())
-        points["loss_log"].extend(y_log.tolist())
+        points["step"].append(steps)
+        points["loss"].append(y_lin)
+        points["loss_log"].append(y_log)
         points["name"].extend([str(name)] * y.size)
         points["color"].extend([color] * y.size)
+    # numbers as one float array per column: Bokeh sends an array in one piece (a list item by
+    # item), which keeps a slider move's update short in the browser
+    for k in ("step", "loss", "loss_log"):
+        points[k] = np.concatenate(points[k]) if points[k] else np.zeros(0)
     return lines, points, left_out
 
 

@@ -79,11 +79,11 @@ class View(LessonView):
         self.curve_src = ColumnDataSource({"x": [], "f": []}, name="descent1d-curve")
         self.steps_src = ColumnDataSource({"x": [], "f": [], "step": [], "grad": []},
                                           name="descent1d-steps")
-        self.path_src = ColumnDataSource({"x": [], "f": []})
         fig = figure(height=330, width=520, title="f(x) and the steps", x_axis_label="x",
                      y_axis_label="f(x)", tools="pan,wheel_zoom,reset")
         fig.line("x", "f", source=self.curve_src, line_width=2, color="#444")
-        fig.line("x", "f", source=self.path_src, line_dash="dashed", color="#d62728")
+        # the dashed path joins the steps: one source for both, so they move together
+        fig.line("x", "f", source=self.steps_src, line_dash="dashed", color="#d62728")
         pts = fig.scatter("x", "f", source=self.steps_src, size=8, color="#d62728")
         fig.add_tools(HoverTool(renderers=[pts], tooltips=[
             ("step", "@step"), ("x", "@x{0.000}"), ("f(x)", "@f{0.000}"),
@@ -126,7 +126,6 @@ class View(LessonView):
         xs, fs = _drawable(r["x"], r["f"], r["curve"])
         self.steps_src.data = {"x": xs, "f": fs, "step": np.arange(len(xs)),
                                "grad": _floats(r["grad"][:len(xs)])}
-        self.path_src.data = {"x": xs, "f": fs}
         self.lr_mark.location = self.state.lr
         # the curve changes only with f and the range the steps need, the bands only with f:
         # a new learning rate mostly leaves both alone, and then nothing is sent for them
