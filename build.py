@@ -718,7 +718,7 @@ STATIC_SOURCES = REPO_ROOT / "site"
 APP_SCRIPT = REPO_ROOT / "playground" / "app.py"
 PYODIDE_CDN = f"https://cdn.jsdelivr.net/pyodide/v{PYODIDE_VERSION}/full/"
 SITE_STAMP = ".site-stamp.json"
-SITE_LAYOUT = 3  # bump when build_site changes what it writes
+SITE_LAYOUT = 4  # bump when build_site changes what it writes
 
 
 def panel_convert(workdir: Path) -> tuple[str, str]:
@@ -739,6 +739,32 @@ def panel_convert(workdir: Path) -> tuple[str, str]:
 
 HANDLER_SCRIPT_RE = re.compile(r"<script type=\"text/javascript\">\s*const pyodideWorker = new "
                                r"Worker\(\"\./app\.js\"\);.*?</script>", re.S)
+
+
+HEAD_SCRIPT_RE = re.compile(r"<script type=\"text/javascript\"( src=\"[^\"]+\")?>(.*?)</script>", re.S)
+
+
+def defer_head_scripts(html: str) -> str:
+    """Let the page paint before BokehJS and Panel (~2.5 MB of script) have run: the <head>'s
+    script files load in parallel and run in order once the page is parsed (`defer`), and its
+    inline scripts that call Bokeh wait for that too. Bokeh's embed code at the end of the page
+    already waits for DOMContentLoaded, which comes after the deferred scripts."""
+    head_end = html.find("</head>")
+    if head_end < 0:
+        raise BuildError("panel convert's page changed: it has no </head>")
+
+    def deferred(m):
+        src, body = m.group(1), m.group(2)
+        if src:
+            return f'<script type="text/javascript"{src} defer>{body}</script>'
+        if "Bokeh." not in body:
+            return m.group(0)  # boot.js: runs at once, on purpose
+        return ('<script type="text/javascript">document.addEventListener("DOMContentLoaded", '
+                f'function () {{{body}}}, {{once: true}});</script>')
+    head, n = HEAD_SCRIPT_RE.subn(deferred, html[:head_end])
+    if "defer>" not in head:
+        raise BuildError("panel convert's page changed: no script files in its <head>")
+    return head + html[head_end:]
 
 
 def self_host_page(html: str, out: Path, cdn: bool) -> str:
@@ -905,7 +931,7 @@ def _assemble_site(out: Path, cache: Path, cdn: bool, precompile: bool) -> None:
             site_lock = json.loads((dist / LOCK_FILE).read_text())
     with tempfile.TemporaryDirectory() as tmp:
         html, app_code = panel_convert(Path(tmp))
-    page = self_host_page(html, out, cdn)
+    page = defer_head_scripts(self_host_page(html, out, cdn))
     (out / "index.html").write_text(page)
     write_worker(out, app_code, site_lock, packages, cdn)
     for f in STATIC_SOURCES.iterdir():

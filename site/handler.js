@@ -266,5 +266,8 @@
     navigator.serviceWorker.register("./sw.js").catch((e) => console.warn("no offline cache:", e));
   }
 
+  // something to read at once, before BokehJS has loaded and drawn the pre-rendered lesson
+  // (the worker's own messages replace it as they come)
+  showStatus({stage: "runtime", msg: "Starting Python", done: 0, total: 0});
   startWorker();
 })();
