@@ -829,7 +829,14 @@ def write_worker(out: Path, app_code: str, lock: dict, packages: list[str], cdn:
     from panel.io.resources import CDN_DIST
     sizes, files = {}, {}
     for name in packages:
-        entry = lock["packages"][name]
+        entry = lock["packages"].get(name)
+        if entry is None:  # --cdn: a wheel the site serves itself, named by its URL
+            if not name.startswith("./wheels/") or not (out / name).is_file():
+                raise BuildError(f"the worker would load {name}, which is neither in the "
+                                 "lock nor a wheel in the site")
+            # Pyodide reports it loaded by its distribution name (for the progress bar)
+            sizes[normalize_name(name.rsplit("/", 1)[1].split("-")[0])] = (out / name).stat().st_size
+            continue
         f = out / "pyodide" / entry["file_name"]
         sizes[name] = f.stat().st_size if f.exists() else 0
         # the integrity string Pyodide's own request for the wheel carries
@@ -917,7 +924,9 @@ def _assemble_site(out: Path, cache: Path, cdn: bool, precompile: bool) -> None:
         # Pyodide and its packages from jsdelivr; the pure wheels and ours from the site
         packages = official + [f"./wheels/{w.name}" for w in ours]
         shutil.rmtree(dist)
-        site_lock = {"packages": {}}
+        # the official lock names the CDN's files and hashes (prefetched with Pyodide's own
+        # integrity check, as in the self-contained site)
+        site_lock = {"packages": {n: lock["packages"][n] for n in official}}
     else:
         extract_core(core_tgz, dist)
         copy_verified_wheels(fetch_wasm_carrier(cache), lock, official, dist, cache)
