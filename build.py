@@ -892,6 +892,9 @@ def build_site(out: Path, cache: Path, cdn: bool = False, precompile: bool = Tru
         return out
     t0 = time.perf_counter()
     with exclusive_lock(cache / ".build.lock"):
+        if site_is_current(out, digest):  # another build.py finished it while this one waited
+            log(f"{out} is up to date")
+            return out
         tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
         tmp.chmod(0o755)
         try:
@@ -1025,8 +1028,19 @@ def make_handler(root: Path, isolate: bool = True):
 
 
 def serve(root: Path, port: int, host: str = "127.0.0.1", isolate: bool = True) -> None:
+    import errno
     import http.server
-    server = http.server.ThreadingHTTPServer((host, port), make_handler(root, isolate))
+    try:
+        server = http.server.ThreadingHTTPServer((host, port), make_handler(root, isolate))
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise BuildError(f"port {port} on {host} is already in use (is the playground "
+                             f"already served at http://{host}:{port}/ ?): stop that server, or "
+                             "pick another port with --port N (--port 0 picks a free one)") from None
+        if exc.errno == errno.EACCES:
+            raise BuildError(f"no permission to listen on port {port}: ports below 1024 need "
+                             "root; pick another with --port N (e.g. 8000)") from None
+        raise
     url = f"http://{host}:{server.server_address[1]}/"
     print(f"The playground is at {url}  (Ctrl+C stops the server)", flush=True)
     try:
