@@ -117,6 +117,22 @@ class LessonView(pn.viewable.Viewer):
         """The lesson's outputs (plots, tables)."""
         return pn.Column()
 
+    def parts_body(self, builders):
+        """A body of parts shown one at a time (the state's `part`), each built the first time
+        it is shown: opening a lesson builds the part the student sees, not all of them."""
+        self._part_builders = builders
+        self.parts = {name: pn.Column(sizing_mode="stretch_width", margin=0) for name in builders}
+        self.state.param.watch(self._show_part, "part")
+        self._show_part()
+        return pn.Column(*self.parts.values(), sizing_mode="stretch_width")
+
+    def _show_part(self, *events):
+        current = self.state.part
+        if not self.parts[current].objects:
+            self.parts[current].objects = [self._part_builders[current]()]
+        for name, column in self.parts.items():
+            column.visible = name == current
+
     def __panel__(self):
         if not hasattr(self, "_layout"):
             self._layout = self._build()

@@ -152,14 +152,7 @@ class View(LessonView):
             widget.visible = name in visible
 
     def body(self):
-        self.parts = {"broadcast": self._broadcast_part(), "views": self._views_part()}
-        self.state.param.watch(self._show_part, "part")
-        self._show_part()
-        return pn.Column(*self.parts.values(), sizing_mode="stretch_width")
-
-    def _show_part(self, *events):
-        for name, column in self.parts.items():
-            column.visible = name == self.state.part
+        return self.parts_body({"broadcast": self._broadcast_part, "views": self._views_part})
 
     def _examples(self, examples, apply):
         buttons = []

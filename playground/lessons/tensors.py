@@ -195,15 +195,8 @@ class View(LessonView):
             widget.visible = name in visible
 
     def body(self):
-        self.parts = {"create": self._create_part(), "bridge": self._bridge_part(),
-                      "alias": self._alias_part()}
-        self.state.param.watch(self._show_part, "part")
-        self._show_part()
-        return pn.Column(*self.parts.values(), sizing_mode="stretch_width")
-
-    def _show_part(self, *events):
-        for name, column in self.parts.items():
-            column.visible = name == self.state.part
+        return self.parts_body({"create": self._create_part, "bridge": self._bridge_part,
+                                "alias": self._alias_part})
 
     # -- create -------------------------------------------------------------------------------
     def _create_part(self):

@@ -251,11 +251,32 @@ def test_view_builds_and_follows_the_state():
     s.shape = (2, 5)
     assert len(view.t_view.source.data["value"]) == 10
     assert "torch.rand(2, 5, generator=g)" in view.create_cell.object
+    s.part = "bridge"
     assert "shares storage with: a" in view.b_view.caption
     s.bridge = "tensor"
     assert "owns its storage alone" in view.b_view.caption
+    s.part = "alias"
     s.assign = "y = x"
     assert "y is x" in view.y_view.caption
+
+
+def test_a_part_is_built_when_first_shown_and_kept():
+    """The landing lesson builds the part the student sees; the others (two more tensor
+    pictures each) wait until asked for, then stay."""
+    s = tensors.State()
+    view = tensors.View(state=s)
+    view.__panel__()
+    assert [n for n, col in view.parts.items() if col.objects] == ["create"]
+    assert not hasattr(view, "a_view")
+    s.bridge = "tensor"  # changed while hidden: the part shows the state when built
+    s.part = "bridge"
+    assert [n for n, col in view.parts.items() if col.objects] == ["create", "bridge"]
+    assert "owns its storage alone" in view.b_view.caption
+    built = view.parts["bridge"].objects[0]
+    s.part = "create"
+    s.part = "bridge"
+    assert view.parts["bridge"].objects[0] is built
+    assert view.parts["bridge"].visible and not view.parts["create"].visible
 
 
 def test_view_shows_only_the_current_parts_controls_and_body():
