@@ -852,7 +852,10 @@ def write_worker(out: Path, app_code: str, lock: dict, packages: list[str], cdn:
         "RUNTIME_BYTES": str(runtime),
         "APP_CODE": "`" + app_code + "`"})
     (out / "app.js").write_text(worker)
-    handler = (STATIC_SOURCES / "handler.js").read_text()
+    from playground import lessons
+    handler = _fill((STATIC_SOURCES / "handler.js").read_text(), {
+        "LESSON_TITLES": json.dumps({slug: title for slug, (_, title) in lessons.LESSONS.items()}),
+        "PRERENDERED_LESSON": json.dumps(lessons.DEFAULT)})
     if not cdn:  # the documents the worker sends name Panel's CDN for stylesheets
         handler = handler.replace("const docs_json = JSON.parse(msg.docs_json);",
                                   "const docs_json = JSON.parse(msg.docs_json.replaceAll("

@@ -11,6 +11,13 @@
   "use strict";
   const STAGES = ["runtime", "packages", "app"];
   const STAGE_NAMES = {runtime: "Python runtime", packages: "packages", app: "lessons"};
+  // build.py fills in the lessons' titles and the one the page was pre-rendered with. A deep
+  // link to another lesson shows that one until Python has built the lesson asked for, so the
+  // loading bar names the lesson that is coming.
+  const LESSON_TITLES = /*@LESSON_TITLES@*/{};
+  const PRERENDERED = /*@PRERENDERED_LESSON@*/"";
+  const wanted = new URLSearchParams(window.location.search).get("lesson");
+  const opening = wanted && wanted !== PRERENDERED ? LESSON_TITLES[wanted] : undefined;
   let worker = null;
   let patching = 0;
   let jsdoc = null;
@@ -39,8 +46,10 @@
       el = document.createElement("div");
       el.className = "pg-loader";
       el.setAttribute("role", "status");
-      el.innerHTML = '<div class="pg-loader-stages"></div><div class="pg-loader-bar">' +
-                     '<div class="pg-loader-fill"></div></div><div class="pg-loader-text"></div>';
+      el.innerHTML = '<div class="pg-loader-target"></div><div class="pg-loader-stages"></div>' +
+                     '<div class="pg-loader-bar"><div class="pg-loader-fill"></div></div>' +
+                     '<div class="pg-loader-text"></div>';
+      if (opening) el.querySelector(".pg-loader-target").textContent = `Opening ${opening}`;
       document.body.appendChild(el);
     }
     return el;

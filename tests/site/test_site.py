@@ -16,6 +16,7 @@ import urllib.parse
 import pytest
 
 from backend_support import TOKEN
+from playground import lessons
 from browser_support import assert_clean
 
 pytestmark = pytest.mark.browser
@@ -29,10 +30,22 @@ DATA_TO_PAGE = """([name, x, y]) => {
 }"""
 
 
-def open_live(browser, url, query, source=None):
-    """Open a deep link and wait until the worker rendered the live app over the pre-render."""
+def loading_bar(page):
+    """(the lesson the loading bar says it is opening, its CSS filter) while Python starts."""
+    page.wait_for_selector(".pg-loader", state="attached", timeout=30_000)
+    return page.evaluate("""() => {
+      const bar = document.querySelector(".pg-loader");
+      return [bar.querySelector(".pg-loader-target").textContent, getComputedStyle(bar).filter];
+    }""")
+
+
+def open_live(browser, url, query, source=None, while_loading=None):
+    """Open a deep link and wait until the worker rendered the live app over the pre-render
+    (`while_loading(page)` runs before that, while the loading bar shows)."""
     page = browser.page
     page.goto(url + query)
+    if while_loading:
+        while_loading(page)
     page.wait_for_function("() => !document.body.classList.contains('pn-loading')",
                            timeout=INTERACTIVE_S * 1000, polling=200)
     if source:
@@ -120,7 +133,14 @@ def recording(browser):
 def test_lesson_deep_link_is_live(recording, site_url, slug):
     browser = recording
     query, source, column, drive = LESSONS[slug]
-    page = open_live(browser, site_url, query, source)
+    seen = {}
+    page = open_live(browser, site_url, query, source,
+                     while_loading=lambda p: seen.update(bar=loading_bar(p)))
+    # the page is pre-rendered with the first lesson: the bar names the one that is coming, and
+    # it is not faded with the page under it
+    target, css_filter = seen["bar"]
+    assert target == ("" if slug == lessons.DEFAULT else f"Opening {lessons.LESSONS[slug][1]}")
+    assert css_filter == "none"
     assert f"lesson={slug}" in page.evaluate("() => window.location.search")
     before = browser.snapshot(source, column)
     drive(page)
