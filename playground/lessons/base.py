@@ -37,6 +37,9 @@ import param
 from . import engine
 from .backend import Where, describe_run
 
+SIDE_WIDTH = 300  # the lesson's column of controls
+CONTROL_WIDTH = 280  # a control with its margins fits the column
+
 
 class LessonState(param.Parameterized):
     slug = ""
@@ -150,7 +153,10 @@ class LessonView(pn.viewable.Viewer):
                               sizing_mode="stretch_width", css_classes=["pg-ran-on"])
         self.state.param.watch(lambda e: setattr(ran_on, "object", _ran_on_html(e.new)),
                                "ran_on")
-        side = pn.Column(*controls, width=300, css_classes=["pg-controls"])
+        for w in controls:  # Panel's widgets default to 300 px, which with margins overflows
+            if isinstance(w, pn.widgets.Widget) and (w.width or SIDE_WIDTH) > CONTROL_WIDTH:
+                w.width = CONTROL_WIDTH
+        side = pn.Column(*controls, width=SIDE_WIDTH, css_classes=["pg-controls"])
         return pn.Column(
             pn.pane.HTML(f"<h2 class='pg-title' style='margin:4px 0 0 0'>"
                          f"{html.escape(self.state.title)}</h2>", margin=(0, 10)),

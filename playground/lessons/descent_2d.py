@@ -16,7 +16,7 @@ from widgets import ContourPlot, LogSlider, LossCurve, Player
 from .. import protocol
 from ..compute import descent2d as experiment
 from ..compute import surfaces
-from .base import LessonState, LessonView
+from .base import CONTROL_WIDTH, LessonState, LessonView
 
 FIELDS = protocol.EXPERIMENTS["descent2d"]
 GRID = 80  # contour grid resolution: 80 x 80 surface values, computed once per surface
@@ -32,7 +32,7 @@ PRESETS = {
     "saddle": {"lr": 0.05, "steps": 60},
     "seed g(w)": {"lr": 0.05, "steps": 60},
 }
-WIDTH = 280  # controls fit the lesson's 300 px side column
+WIDTH = CONTROL_WIDTH
 WRAP = ".bk-input-group { flex-wrap: wrap; }"  # the optimizer checkboxes wrap onto 2 lines
 # one colour per optimizer, the same in every plot whichever are chosen
 COLORS = {"sgd": "#d62728", "momentum": "#1f77b4", "nesterov": "#9467bd",

@@ -20,11 +20,11 @@ from widgets import LogSlider, LossCurve, Player
 from .. import protocol
 from ..compute.activations import MODULES, activation_curves
 from ..compute.training import MAP_EXTENT, TrainingRun
-from .base import ERROR_STYLE, LessonState, LessonView
+from .base import CONTROL_WIDTH, ERROR_STYLE, LessonState, LessonView
 
 FIELDS = protocol.EXPERIMENTS["training"]
 MAP_GRID = 50          # decision map resolution (cells per side)
-WIDGET_WIDTH = 270     # the controls column is 300 px wide
+WIDGET_WIDTH = CONTROL_WIDTH
 TICK_BUDGET_S = 0.25   # most time one clock tick may train, so the page stays responsive
 CLASS_COLORS = ("#f59322", "#0877bd")  # class 0, class 1 (TensorFlow Playground's)
 

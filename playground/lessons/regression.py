@@ -14,11 +14,11 @@ from widgets import ContourPlot, LogSlider, LossCurve, Player
 
 from .. import protocol
 from ..compute.regression import descend, landscape, make_data, verdict
-from .base import LessonState, LessonView
+from .base import CONTROL_WIDTH, LessonState, LessonView
 
 FIELDS = protocol.EXPERIMENTS["regression"]
 GD_COLOR = "#d62728"
-WIDTH = 280  # controls fit the lesson's 300 px side column
+WIDTH = CONTROL_WIDTH
 LINES_KEY = (f"<span style='color:{GD_COLOR}'>━</span> gradient descent at the player's step "
              "&nbsp; ┅ closed form &nbsp; <span style='color:#888'>┈</span> true β")
 
