@@ -6,6 +6,9 @@ import pytest
 from playground import lessons
 from playground.lessons.base import CONTROL_WIDTH, SIDE_WIDTH
 
+# the scratchpad's State registers our engine as `torch`, as the app does: undone after each
+pytestmark = pytest.mark.usefixtures("restore_torch_modules")
+
 
 @pytest.mark.parametrize("slug", list(lessons.LESSONS))
 def test_controls_fit_the_side_column(slug):
