@@ -107,13 +107,17 @@ class View(LessonView):
         self.losses = LossCurve(series={}, log_y=True)
         self.losses.point_source.name = "descent1d-loss"
         self.verdict = pn.pane.Markdown("", sizing_mode="stretch_width")
-        self.table = pn.pane.Str("", styles={"font-size": "12px", "overflow-y": "auto"},
+        # the table takes the width beside the plot and scrolls inside it: a diverging run's
+        # numbers grow wide enough to run off the page otherwise
+        self.table = pn.pane.Str("", styles={"font-size": "12px", "overflow": "auto"},
+                                 sizing_mode="stretch_width",
                                  max_height=330)
         self._drawn = {}  # what the curve and the bands show now (so unchanged ones are not resent)
         self.state.param.watch(self._update, ["result"])
         self._update()
         return pn.Column(
-            pn.Row(fig, pn.Column(self.table)),
+            pn.Row(fig, pn.Column(self.table, sizing_mode="stretch_width"),
+                   sizing_mode="stretch_width"),
             bands, self.verdict, self.losses, sizing_mode="stretch_width")
 
     def _update(self, *events):
