@@ -107,6 +107,12 @@ def normalize_name(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
+def wheel_project(file_name: str) -> str:
+    """The normalised project name of a wheel file: `markdown_it_py-4.3.0-...whl` ->
+    `markdown-it-py` (a wheel's name is `{project}-{version}-...`, with `_` for `-`)."""
+    return normalize_name(Path(file_name).name.split("-")[0])
+
+
 def dir_size(path: Path) -> int:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
 
@@ -405,7 +411,7 @@ def fetch_pure_wheels(cache: Path) -> list[Path]:
     dest = Path(cache) / "pure"
     dest.mkdir(parents=True, exist_ok=True)
     wanted = {normalize_name(p.split("==")[0]): p for p in SITE_PURE_WHEELS}
-    have = {normalize_name(f.name.split("-")[0]): f for f in dest.glob("*.whl")}
+    have = {wheel_project(f.name): f for f in dest.glob("*.whl")}
     missing = [pin for name, pin in wanted.items()
                if name not in have or f"-{pin.split('==')[1]}-" not in have[name].name]
     if missing:
@@ -417,7 +423,7 @@ def fetch_pure_wheels(cache: Path) -> list[Path]:
     found = []
     for name, pin in wanted.items():
         version = pin.split("==")[1]
-        match = [f for f in dest.glob("*.whl") if normalize_name(f.name.split("-")[0]) == name
+        match = [f for f in dest.glob("*.whl") if wheel_project(f.name) == name
                  and f.name.split("-")[1] == version]
         if not match:
             raise BuildError(f"no wheel for {pin} in {dest} after downloading it")
@@ -432,7 +438,7 @@ def build_sdist_wheels(cache: Path) -> list[Path]:
     out = []
     for pin in SITE_SDIST_WHEELS:
         name, version = pin.split("==")
-        done = [f for f in dest.glob("*.whl") if normalize_name(f.name.split("-")[0]) == name
+        done = [f for f in dest.glob("*.whl") if wheel_project(f.name) == name
                 and f.name.split("-")[1] == version]
         if not done:
             log(f"building a pure wheel of {pin} from its sdist")
@@ -448,7 +454,7 @@ def build_sdist_wheels(cache: Path) -> list[Path]:
                 if proc.returncode:
                     raise BuildError(f"could not build a pure wheel of {pin}:\n{proc.stderr}")
             done = [f for f in dest.glob("*.whl")
-                    if normalize_name(f.name.split("-")[0]) == name]
+                    if wheel_project(f.name) == name]
         if not done[0].name.endswith("-py3-none-any.whl"):
             raise BuildError(f"{done[0].name} is not a pure wheel: its C extension got built")
         out.append(done[0])
@@ -499,7 +505,7 @@ def prepare_pure_wheels(wheels: list[Path], out: Path) -> list[Path]:
     result = []
     for w in wheels:
         dst = out / w.name
-        project = normalize_name(w.name.split("-")[0])
+        project = wheel_project(w.name)
         if project == "bokeh":
             _rewrite_wheel(w, dst, _slim_bokeh)
         elif project == "panel":
@@ -741,7 +747,8 @@ HANDLER_SCRIPT_RE = re.compile(r"<script type=\"text/javascript\">\s*const pyodi
                                r"Worker\(\"\./app\.js\"\);.*?</script>", re.S)
 
 
-HEAD_SCRIPT_RE = re.compile(r"<script type=\"text/javascript\"( src=\"[^\"]+\")?>(.*?)</script>", re.S)
+HEAD_SCRIPT_RE = re.compile(r"<script type=\"text/javascript\"( src=\"[^\"]+\")?>(.*?)</script>",
+                            re.S)
 
 
 def defer_head_scripts(html: str) -> str:
@@ -761,7 +768,7 @@ def defer_head_scripts(html: str) -> str:
             return m.group(0)  # boot.js: runs at once, on purpose
         return ('<script type="text/javascript">document.addEventListener("DOMContentLoaded", '
                 f'function () {{{body}}}, {{once: true}});</script>')
-    head, n = HEAD_SCRIPT_RE.subn(deferred, html[:head_end])
+    head = HEAD_SCRIPT_RE.sub(deferred, html[:head_end])
     if "defer>" not in head:
         raise BuildError("panel convert's page changed: no script files in its <head>")
     return head + html[head_end:]
@@ -835,7 +842,7 @@ def write_worker(out: Path, app_code: str, lock: dict, packages: list[str], cdn:
                 raise BuildError(f"the worker would load {name}, which is neither in the "
                                  "lock nor a wheel in the site")
             # Pyodide reports it loaded by its distribution name (for the progress bar)
-            sizes[normalize_name(name.rsplit("/", 1)[1].split("-")[0])] = (out / name).stat().st_size
+            sizes[wheel_project(name)] = (out / name).stat().st_size
             continue
         f = out / "pyodide" / entry["file_name"]
         sizes[name] = f.stat().st_size if f.exists() else 0
@@ -1039,7 +1046,8 @@ def serve(root: Path, port: int, host: str = "127.0.0.1", isolate: bool = True) 
         if exc.errno == errno.EADDRINUSE:
             raise BuildError(f"port {port} on {host} is already in use (is the playground "
                              f"already served at http://{host}:{port}/ ?): stop that server, or "
-                             "pick another port with --port N (--port 0 picks a free one)") from None
+                             "pick another port with --port N (--port 0 picks a free one)"
+                             ) from None
         if exc.errno == errno.EACCES:
             raise BuildError(f"no permission to listen on port {port}: ports below 1024 need "
                              "root; pick another with --port N (e.g. 8000)") from None

@@ -54,5 +54,5 @@ def test_the_worker_asks_for_official_packages_and_the_sites_own_wheels(cdn_site
     for url in ours:
         wheel = cdn_site / url
         assert wheel.is_file(), url
-        dist = build.normalize_name(wheel.name.split("-")[0])
+        dist = build.wheel_project(wheel.name)
         assert sizes[dist] == wheel.stat().st_size  # the loading bar counts its bytes
