@@ -57,13 +57,13 @@ def run_cell(code: str, setup: list, limits: CodeLimits, device: str) -> dict:
         shutil.rmtree(workdir, ignore_errors=True)
     seconds = time.perf_counter() - started
     if reason is None:
-        reason = _exit_reason(proc.returncode, limits)
-    if reason is None:
+        # A whole result is the cell's, whatever ended the process after writing it; the
+        # exit status only explains a missing or cut-off one.
         try:
-            result = json.loads(data.decode("utf-8"))
-            return {**result, "reason": None}
+            return {**json.loads(data.decode("utf-8")), "reason": None}
         except ValueError:
-            reason = "the cell's process ended without a result"
+            reason = (_exit_reason(proc.returncode, limits)
+                      or "the cell's process ended without a result")
     return {"status": "killed", "output": "", "truncated": False, "seconds": seconds,
             "reason": reason}
 

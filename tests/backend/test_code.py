@@ -93,6 +93,16 @@ def test_a_huge_print_is_truncated(server):
     assert len(out["output"]) < 51_000
 
 
+def test_what_the_process_does_after_the_cell_cannot_lose_its_output(server):
+    # On a busy machine a cell stopped at its CPU limit got a second SIGXCPU during Python's
+    # shutdown, which kills by default: the written result was thrown away ("killed", no
+    # output). Here the end of the process is as violent as that, on purpose.
+    code = ("import atexit, os, signal\natexit.register(os.kill, os.getpid(), signal.SIGKILL)\n"
+            "print('kept')")
+    out = run(server, code)
+    assert out["status"] == "ok" and out["output"] == "kept\n" and out["reason"] is None
+
+
 def test_the_cell_inherits_no_secret(server):
     code = ("import os, sys\nprint(sorted(os.environ))\nprint(os.getcwd().startswith("
             "os.environ['TMPDIR']))\nprint(any('test-token' in a for a in sys.argv))")
