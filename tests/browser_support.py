@@ -98,10 +98,15 @@ class Browser:
                                                           "height": viewport[1]})
         self.blocked, self.errors = [], []
         self.context.route("**/*", self._route)
-        self.page = self.context.new_page()
-        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error"
-                     else None)
-        self.page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
+        self.page = self.new_page()
+
+    def new_page(self):
+        """Another page in this context, its errors collected with the others' (the helpers
+        below work on `self.page`: assign a page to it to drive that one)."""
+        page = self.context.new_page()
+        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
+        return page
 
     def _route(self, route):
         url = route.request.url

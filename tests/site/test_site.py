@@ -6,7 +6,8 @@ what real torch prints, Stop ends `while True: pass` within a second (interrupt 
 page being cross-origin isolated) or restarts Python (without isolation) and the page works
 again, and a huge allocation is refused with a clear error. Pointed at a local backend by its
 #fragment, the site runs a lesson's experiment and scratchpad cells there. No console errors;
-screenshots in tests/artifacts/site-*.png.
+screenshots in tests/artifacts/site-*.png. Each test's page is opened while the test before
+it runs (PagesAhead), so two pages start Python at a time.
 """
 import contextlib
 import io
@@ -39,18 +40,51 @@ def loading_bar(page):
     }""")
 
 
-def open_live(browser, url, query, source=None, while_loading=None):
-    """Open a deep link and wait until the worker rendered the live app over the pre-render
-    (`while_loading(page)` runs before that, while the loading bar shows)."""
-    page = browser.page
-    page.goto(url + query)
-    if while_loading:
-        while_loading(page)
+def wait_live(page):
+    """Until the worker rendered the live app over the pre-render."""
     page.wait_for_function("() => !document.body.classList.contains('pn-loading')",
                            timeout=INTERACTIVE_S * 1000, polling=200)
-    if source:
-        browser.wait_for_source(source)
-    return page
+
+
+class PagesAhead:
+    """Pages opened one ahead of the test that uses them.
+
+    Pyodide runs Python on one core, so while a test drives its live page the next page starts
+    Python on the other (one after another, the start-ups took most of this module's time).
+    `urls`: the pages the collected tests will ask for, in their order."""
+
+    def __init__(self, browser, urls):
+        self.browser, self.urls = browser, urls
+        self.opening = {}  # url -> (page, what the loading bar said while Python started)
+
+    def _start(self, url):
+        if url not in self.opening:
+            page = self.browser.new_page()
+            page.goto(url, wait_until="commit")  # it goes on loading while we go on
+            self.opening[url] = (page, loading_bar(page))
+
+    def take(self, url):
+        """(page, loading bar) for `url`, the next one already opening beside it; the caller
+        drives the page and closes it."""
+        self._start(url)
+        if url in self.urls:
+            for ahead in self.urls[self.urls.index(url) + 1:][:1]:
+                self._start(ahead)
+        return self.opening.pop(url)
+
+    def close(self):
+        for page, _ in self.opening.values():
+            page.close()
+
+
+@contextlib.contextmanager
+def driving(browser, page):
+    """The browser's helpers (snapshot, screenshot...) work on `page` for the block."""
+    own, browser.page = browser.page, page
+    try:
+        yield page
+    finally:
+        browser.page = own
 
 
 def click_slider(page, index, fraction):
@@ -123,62 +157,118 @@ RECORD_PATCHES = """(() => {
 })();"""
 
 
+SCRATCHPAD = "?lesson=scratchpad&snippet=blank"
+
+
+def on_backend(url, backend):
+    """`url` pointed at a backend by its #fragment, as a course page would link it."""
+    return url + "#" + urllib.parse.urlencode({"backend": backend, "token": TOKEN})
+
+
+# the page each test opens, from the fixture values it needs (`get`: request.getfixturevalue)
+PAGES = {
+    "test_lesson_deep_link_is_live": lambda get, params: get("site_url") + LESSONS[
+        params["slug"]][0],
+    "test_an_experiment_runs_on_a_local_backend": lambda get, params: on_backend(
+        get("site_url") + "?lesson=descent-1d&lr=0.25", get("site_backend")),
+    "test_scratchpad_cells_run_on_the_backend": lambda get, params: on_backend(
+        get("site_url") + SCRATCHPAD, get("site_backend")),
+    "scratchpad": lambda get, params: get("site_url") + SCRATCHPAD,  # the shared fixture's
+    "test_stop_without_isolation_restarts_python_and_keeps_the_lesson":
+        lambda get, params: get("plain_site_url") + SCRATCHPAD,
+}
+
+
 @pytest.fixture(scope="module")
 def recording(browser):
     browser.context.add_init_script(RECORD_PATCHES)
     return browser
 
 
+@pytest.fixture(scope="module")
+def pages_ahead(request, recording):
+    """Opens the pages of this module's collected tests ahead of them, in their order."""
+    urls = []
+    for item in request.session.items:
+        if item.module is not request.module:
+            continue
+        key = "scratchpad" if "scratchpad" in item.fixturenames else item.originalname
+        params = item.callspec.params if hasattr(item, "callspec") else {}
+        url = PAGES[key](request.getfixturevalue, params)
+        if url not in urls:
+            urls.append(url)
+    ahead = PagesAhead(recording, urls)
+    yield ahead
+    ahead.close()
+
+
 @pytest.mark.parametrize("slug", list(LESSONS))
-def test_lesson_deep_link_is_live(recording, site_url, slug):
+def test_lesson_deep_link_is_live(recording, pages_ahead, site_url, slug):
     browser = recording
     query, source, column, drive = LESSONS[slug]
-    seen = {}
-    page = open_live(browser, site_url, query, source,
-                     while_loading=lambda p: seen.update(bar=loading_bar(p)))
-    # the page is pre-rendered with the first lesson: the bar names the one that is coming, and
-    # it is not faded with the page under it
-    target, css_filter = seen["bar"]
-    assert target == ("" if slug == lessons.DEFAULT else f"Opening {lessons.LESSONS[slug][1]}")
-    assert css_filter == "none"
-    assert f"lesson={slug}" in page.evaluate("() => window.location.search")
-    before = browser.snapshot(source, column)
-    drive(page)
-    browser.wait_for_change(source, column, before, timeout=60_000)
-    browser.screenshot(f"site-{slug}.png")
-    assert_clean(browser)
-    # the page redraws its plots after the change; the bounds BokehJS computes for their
-    # automatic axes stay in the page instead of making Python apply changes nobody reads
-    page.wait_for_timeout(500)
-    sent = page.evaluate("() => window.patchesToPython")
-    assert sent, "the drive reached Python"
-    assert not [p for p in sent if '"attr":"start"' in p or '"attr":"end"' in p], sent
+    page, (target, css_filter) = pages_ahead.take(site_url + query)
+    with driving(browser, page):
+        wait_live(page)
+        browser.wait_for_source(source)
+        # the page is pre-rendered with the first lesson: while Python started, the bar named
+        # the lesson that is coming, and it was not faded with the page under it
+        assert target == ("" if slug == lessons.DEFAULT
+                          else f"Opening {lessons.LESSONS[slug][1]}")
+        assert css_filter == "none"
+        assert f"lesson={slug}" in page.evaluate("() => window.location.search")
+        before = browser.snapshot(source, column)
+        drive(page)
+        browser.wait_for_change(source, column, before, timeout=60_000)
+        browser.screenshot(f"site-{slug}.png")
+        assert_clean(browser)
+        # the page redraws its plots after the change; the bounds BokehJS computes for their
+        # automatic axes stay in the page instead of making Python apply changes nobody reads
+        page.wait_for_timeout(500)
+        sent = page.evaluate("() => window.patchesToPython")
+        assert sent, "the drive reached Python"
+        assert not [p for p in sent if '"attr":"start"' in p or '"attr":"end"' in p], sent
+    page.close()
 
 
-def test_an_experiment_runs_on_a_local_backend(browser, site_url, site_backend):
+@pytest.fixture(scope="module")
+def scratchpad(recording, pages_ahead, site_url):
+    """The scratchpad on the cross-origin isolated site, live, shared by the tests that run
+    cells in it (each waits for output its own cell prints)."""
+    page, _ = pages_ahead.take(site_url + SCRATCHPAD)
+    wait_live(page)
+    page.locator("textarea.pg-code").first.wait_for()
+    yield page
+    page.close()
+
+
+def test_an_experiment_runs_on_a_local_backend(browser, pages_ahead, site_url, site_backend):
     """The static site, pointed at a backend by its #fragment, runs the lesson's experiment
     there (a cross-origin request from the worker) and says so; a slider move asks again."""
-    page = open_live(browser, site_url, "?lesson=descent-1d&lr=0.25#" + urllib.parse.urlencode(
-        {"backend": site_backend, "token": TOKEN}), "descent1d-steps")
-    page.get_by_text("● cpu · torch").first.wait_for(timeout=60_000)
-    page.get_by_text("ran on the server: cpu").first.wait_for(timeout=60_000)
-    before = browser.snapshot("descent1d-steps", "x")
-    drive_descent_1d(page)
-    browser.wait_for_change("descent1d-steps", "x", before, timeout=60_000)
-    assert page.get_by_text("ran on the server: cpu").first.is_visible()
-    browser.screenshot("site-backend.png")
-    assert_clean(browser)
+    page, _ = pages_ahead.take(on_backend(site_url + "?lesson=descent-1d&lr=0.25", site_backend))
+    with driving(browser, page):
+        wait_live(page)
+        browser.wait_for_source("descent1d-steps")
+        page.get_by_text("● cpu · torch").first.wait_for(timeout=60_000)
+        page.get_by_text("ran on the server: cpu").first.wait_for(timeout=60_000)
+        before = browser.snapshot("descent1d-steps", "x")
+        drive_descent_1d(page)
+        browser.wait_for_change("descent1d-steps", "x", before, timeout=60_000)
+        assert page.get_by_text("ran on the server: cpu").first.is_visible()
+        browser.screenshot("site-backend.png")
+        assert_clean(browser)
+    page.close()
 
 
-def test_scratchpad_cells_run_on_the_backend(browser, site_url, site_backend):
-    page = open_live(browser, site_url, "?lesson=scratchpad&snippet=blank#" +
-                     urllib.parse.urlencode({"backend": site_backend, "token": TOKEN}))
+def test_scratchpad_cells_run_on_the_backend(browser, pages_ahead, site_url, site_backend):
+    page, _ = pages_ahead.take(on_backend(site_url + SCRATCHPAD, site_backend))
+    wait_live(page)
     page.locator(".pg-scratch-server input").check()
     run_in_cell(page, 0, SEED_CELL)
     page.locator("pre.pg-cell-output", has_text="tensor(222.").first.wait_for(timeout=60_000)
     assert page.locator("pre.pg-cell-output").first.inner_text() == seed_cell_output(SEED_CELL)
     page.get_by_text("ran on the server: cpu").first.wait_for()
     assert_clean(browser)
+    page.close()
 
 
 def seed_cell_output(code):
@@ -199,19 +289,20 @@ def run_in_cell(page, index, code):
     editor.press("Shift+Enter")
 
 
-def test_scratchpad_prints_what_torch_prints(browser, site_url):
-    page = open_live(browser, site_url, "?lesson=scratchpad&snippet=blank")
-    page.locator("textarea.pg-code").first.wait_for()
+def test_scratchpad_prints_what_torch_prints(browser, scratchpad):
+    page = scratchpad
     run_in_cell(page, 0, SEED_CELL)
-    output = page.locator("pre.pg-cell-output").first
+    output = page.locator("pre.pg-cell-output", has_text="tensor(222.").first
+    output.wait_for(timeout=30_000)
     page.get_by_text("✓ finished").first.wait_for(timeout=30_000)
     assert output.inner_text() == seed_cell_output(SEED_CELL)
-    browser.screenshot("site-scratchpad.png")
+    with driving(browser, page):
+        browser.screenshot("site-scratchpad.png")
     assert_clean(browser)
 
 
-def test_stop_interrupts_runaway_code_within_a_second(browser, site_url):
-    page = open_live(browser, site_url, "?lesson=scratchpad&snippet=blank")
+def test_stop_interrupts_runaway_code_within_a_second(browser, scratchpad):
+    page = scratchpad
     assert page.evaluate("() => window.crossOriginIsolated") is True
     run_in_cell(page, 0, "while True: pass")
     page.get_by_text("running…").first.wait_for(timeout=30_000)
@@ -225,8 +316,8 @@ def test_stop_interrupts_runaway_code_within_a_second(browser, site_url):
     assert_clean(browser)
 
 
-def test_huge_allocation_is_a_clear_error(browser, site_url):
-    page = open_live(browser, site_url, "?lesson=scratchpad&snippet=blank")
+def test_huge_allocation_is_a_clear_error(browser, scratchpad):
+    page = scratchpad
     run_in_cell(page, 0, "import torch\ntorch.ones(10**5, 10**5)")
     page.get_by_text("too big for the browser playground").first.wait_for(timeout=30_000)
     run_in_cell(page, 0, "print(torch.ones(2))")
@@ -235,8 +326,10 @@ def test_huge_allocation_is_a_clear_error(browser, site_url):
     assert_clean(browser)
 
 
-def test_stop_without_isolation_restarts_python_and_keeps_the_lesson(browser, plain_site_url):
-    page = open_live(browser, plain_site_url, "?lesson=scratchpad&snippet=blank")
+def test_stop_without_isolation_restarts_python_and_keeps_the_lesson(browser, pages_ahead,
+                                                                    plain_site_url):
+    page, _ = pages_ahead.take(plain_site_url + SCRATCHPAD)
+    wait_live(page)
     assert page.evaluate("() => window.crossOriginIsolated") is False
     run_in_cell(page, 0, "while True: pass")
     page.get_by_text("running…").first.wait_for(timeout=30_000)
@@ -249,5 +342,7 @@ def test_stop_without_isolation_restarts_python_and_keeps_the_lesson(browser, pl
     assert "lesson=scratchpad" in page.evaluate("() => window.location.search")
     run_in_cell(page, 0, "print(6 * 7)")
     page.locator("pre.pg-cell-output", has_text="42").first.wait_for(timeout=30_000)
-    browser.screenshot("site-after-restart.png")
+    with driving(browser, page):
+        browser.screenshot("site-after-restart.png")
     assert_clean(browser)
+    page.close()
