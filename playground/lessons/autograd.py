@@ -167,9 +167,8 @@ class View(LessonView):
         self._update()
         return pn.Column(
             pn.Row(*buttons.values()), self.hint,
-            pn.Row(self.graph_view, pn.Column(self.note, self.transcript, min_width=300,
-                                              sizing_mode="stretch_width"),
-                   sizing_mode="stretch_width"),
+            pn.FlexBox(self.graph_view, pn.Column(self.note, self.transcript, min_width=300,
+                                                  sizing_mode="stretch_width")),
             sizing_mode="stretch_width")
 
     def _update(self, *events):

@@ -209,7 +209,7 @@ class View(LessonView):
                  "must be equal, or one of them 1 (or missing). Type shapes on the left or "
                  "pick an example."),
             self._examples(EXAMPLES, apply),
-            pn.Row(fig, pn.Column(self.broadcast_verdict, width=330)),
+            pn.FlexBox(fig, pn.Column(self.broadcast_verdict, width=330)),
             pn.pane.HTML(f"<div style='font-size:12px;color:#444'>{legend}</div>",
                          margin=(0, 10)),
             self.broadcast_cell, self.values_row, sizing_mode="stretch_width")
@@ -278,7 +278,7 @@ class View(LessonView):
                  "memory, and in which order does it read it?"),
             self._examples(VIEW_EXAMPLES, apply),
             self.views_cell,
-            pn.Row(pn.Column(self.x_view, self.x_facts, margin=0), self.y_box),
+            pn.FlexBox(pn.Column(self.x_view, self.x_facts, margin=0), self.y_box),
             mem, self.memory_note, sizing_mode="stretch_width")
 
     def _update_views(self, *events):

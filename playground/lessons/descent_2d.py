@@ -271,7 +271,7 @@ class View(LessonView):
         self._show_runs()
         return pn.Column(
             self.player,
-            pn.Row(self.contour, pn.Column(self.losses, self.summary)),
+            pn.FlexBox(self.contour, pn.Column(self.losses, self.summary)),
             self.notes, self.printout, sizing_mode="stretch_width")
 
     # -- following the state ----------------------------------------------------------------

@@ -174,9 +174,9 @@ class View(LessonView):
         s.param.watch(lambda *e: self._show_times(), ["here", "server"])
         self._show_demo()
         self._show_times()
-        return pn.Column(pn.Row(pn.Column("**The seed's cell**", self.code, width=430),
-                                pn.Column("**What it prints**", self.output)),
-                         pn.Row(fig, self.summary), sizing_mode="stretch_width")
+        return pn.Column(pn.FlexBox(pn.Column("**The seed's cell**", self.code, width=430),
+                                    pn.Column("**What it prints**", self.output)),
+                         pn.FlexBox(fig, self.summary), sizing_mode="stretch_width")
 
     def _show_demo(self):
         d = self.state.demo

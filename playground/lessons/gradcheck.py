@@ -177,7 +177,7 @@ class View(LessonView):
         self._update_sweep()
         self._update_result()
         return pn.Column(
-            pn.Row(fig, pn.pane.Markdown(WHY_V, width=290, styles={"font-size": "13px"})),
+            pn.FlexBox(fig, pn.pane.Markdown(WHY_V, width=290, styles={"font-size": "13px"})),
             self.summary, self.table, sizing_mode="stretch_width")
 
     def _update_sweep(self, *events):

@@ -354,10 +354,10 @@ class View(LessonView):
         self._show_code()
         return pn.Column(
             self.player,
-            pn.Row(self.map_fig, pn.Column(self.stats, self.losses)),
+            pn.FlexBox(self.map_fig, pn.Column(self.stats, self.losses)),
             pn.pane.Markdown("**Activations** f(x) — and f′(x) dashed, from `y.sum()."
                              "backward()`: the factor each layer passes back", margin=(0, 10)),
-            pn.Row(*self.act_figs.values()),
+            pn.FlexBox(*self.act_figs.values()),
             pn.Row(self.model_text, self.code_text, sizing_mode="stretch_width"),
             sizing_mode="stretch_width")
 

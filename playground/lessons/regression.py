@@ -190,8 +190,8 @@ class View(LessonView):
         key = pn.pane.HTML(LINES_KEY, margin=(0, 10), styles={"font-size": "12px"})
         return pn.Column(
             self.player,
-            pn.Row(self.contour, pn.Column(self.losses,
-                                           pn.Row(*(v["figure"] for v in self.views)), key)),
+            pn.FlexBox(self.contour, pn.Column(self.losses,
+                                               pn.Row(*(v["figure"] for v in self.views)), key)),
             self.verdict, self.printout, sizing_mode="stretch_width")
 
     def _feature_plot(self, j):

@@ -213,7 +213,7 @@ class View(LessonView):
                  "printout and the picture follow. Try `rand` with an integer dtype, or "
                  "ragged data for `tensor`, to read torch's own error."),
             self.create_cell,
-            pn.Row(self.t_box, self.create_facts),
+            pn.FlexBox(self.t_box, self.create_facts),
             self.create_note, sizing_mode="stretch_width")
 
     def _update_create(self, *events):
@@ -239,7 +239,7 @@ class View(LessonView):
         return pn.Column(
             hint("**NumPy bridge.** Write a value into one element of a or of b, then "
                  "switch how b is made from a. Does the other one follow?"),
-            self.bridge_cell, self.bridge_verdict, pn.Row(self.a_view, self.b_view),
+            self.bridge_cell, self.bridge_verdict, pn.FlexBox(self.a_view, self.b_view),
             sizing_mode="stretch_width")
 
     def _update_bridge(self, *events):
@@ -262,7 +262,7 @@ class View(LessonView):
         return pn.Column(
             hint("**Alias or copy.** As in the seed notebook: make y from x, write into "
                  "y[0,0], and look at x. Only a real copy keeps x as it was."),
-            self.alias_cell, self.alias_verdict, pn.Row(self.x_view, self.y_view),
+            self.alias_cell, self.alias_verdict, pn.FlexBox(self.x_view, self.y_view),
             sizing_mode="stretch_width")
 
     def _update_alias(self, *events):
