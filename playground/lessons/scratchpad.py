@@ -126,7 +126,7 @@ class View(LessonView):
         self.cells_column = pn.Column(sizing_mode="stretch_width")
         self.state.param.watch(lambda e: self._load(), "snippet")
         self._load()
-        return pn.Column(pn.Row(run_all, add, restart, self.status, self.on_server),
+        return pn.Column(pn.FlexBox(run_all, add, restart, self.status, self.on_server),
                          self.cells_column, sizing_mode="stretch_width", min_width=600)
 
     def _offer_server(self):
