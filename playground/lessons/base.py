@@ -38,6 +38,7 @@ from . import engine
 from .backend import Where, describe_run
 
 SIDE_WIDTH = 300  # the lesson's column of controls
+BODY_MIN_WIDTH = 560  # a 400 px plot with its axes and margins
 CONTROL_WIDTH = 280  # a control with its margins fits the column
 
 
@@ -157,11 +158,15 @@ class LessonView(pn.viewable.Viewer):
             if isinstance(w, pn.widgets.Widget) and (w.width or SIDE_WIDTH) > CONTROL_WIDTH:
                 w.width = CONTROL_WIDTH
         side = pn.Column(*controls, width=SIDE_WIDTH, css_classes=["pg-controls"])
+        body = self.body()
+        # beside the controls while it gets BODY_MIN_WIDTH, else under them at full width (a
+        # Row would squeeze it and its plots would run past the window)
+        body.styles = {**body.styles, "flex": f"1 1 {BODY_MIN_WIDTH}px"}
         return pn.Column(
             pn.pane.HTML(f"<h2 class='pg-title' style='margin:4px 0 0 0'>"
                          f"{html.escape(self.state.title)}</h2>", margin=(0, 10)),
             intro, ran_on, error,
-            pn.Row(side, self.body(), sizing_mode="stretch_width"),
+            pn.FlexBox(side, body, flex_wrap="wrap"),
             sizing_mode="stretch_width", css_classes=["pg-lesson", f"pg-{self.state.slug}"])
 
 

@@ -15,7 +15,7 @@ def test_controls_fit_the_side_column(slug):
     module = lessons.load(slug)
     view = module.View(state=module.State())
     view.__panel__()
-    side = view._layout.objects[-1].objects[0]  # the Row of side column and body
+    side = view._layout.objects[-1].objects[0]  # the FlexBox of side column and body
     assert side.width == SIDE_WIDTH
     for w in side.objects:
         if isinstance(w, pn.widgets.Widget):
