@@ -113,6 +113,12 @@ def wheel_project(file_name: str) -> str:
     return normalize_name(Path(file_name).name.split("-")[0])
 
 
+def cached_wheels(folder: Path, project: str, version: str | None = None) -> list[Path]:
+    """The wheels in `folder` of `project` (a normalised name), of `version` if one is given."""
+    return [f for f in folder.glob("*.whl") if wheel_project(f.name) == project
+            and (version is None or f.name.split("-")[1] == version)]
+
+
 def dir_size(path: Path) -> int:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
 
@@ -423,8 +429,7 @@ def fetch_pure_wheels(cache: Path) -> list[Path]:
     found = []
     for name, pin in wanted.items():
         version = pin.split("==")[1]
-        match = [f for f in dest.glob("*.whl") if wheel_project(f.name) == name
-                 and f.name.split("-")[1] == version]
+        match = cached_wheels(dest, name, version)
         if not match:
             raise BuildError(f"no wheel for {pin} in {dest} after downloading it")
         found.append(match[0])
@@ -438,8 +443,7 @@ def build_sdist_wheels(cache: Path) -> list[Path]:
     out = []
     for pin in SITE_SDIST_WHEELS:
         name, version = pin.split("==")
-        done = [f for f in dest.glob("*.whl") if wheel_project(f.name) == name
-                and f.name.split("-")[1] == version]
+        done = cached_wheels(dest, name, version)
         if not done:
             log(f"building a pure wheel of {pin} from its sdist")
             env = dict(os.environ, PYYAML_FORCE_LIBYAML="0", CC="/bin/false",
@@ -453,8 +457,7 @@ def build_sdist_wheels(cache: Path) -> list[Path]:
                                       env=env, capture_output=True, text=True)
                 if proc.returncode:
                     raise BuildError(f"could not build a pure wheel of {pin}:\n{proc.stderr}")
-            done = [f for f in dest.glob("*.whl")
-                    if wheel_project(f.name) == name]
+            done = cached_wheels(dest, name)
         if not done[0].name.endswith("-py3-none-any.whl"):
             raise BuildError(f"{done[0].name} is not a pure wheel: its C extension got built")
         out.append(done[0])

@@ -42,4 +42,3 @@ def test_boot_code_and_the_body_are_left_alone():
 def test_an_unexpected_page_stops_the_build(page, problem):
     with pytest.raises(build.BuildError, match=problem):
         build.defer_head_scripts(page)
-

@@ -8,7 +8,6 @@ import build
 
 
 def test_serving_on_a_port_in_use_says_so_and_how_to_fix_it(tmp_path):
-    import socket
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
