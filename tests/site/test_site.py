@@ -51,10 +51,11 @@ class PagesAhead:
 
     Pyodide runs Python on one core, so while a test drives its live page the next page starts
     Python on the other (one after another, the start-ups took most of this module's time).
-    `urls`: the pages the collected tests will ask for, in their order."""
+    `urls`: the pages the collected tests will ask for, in their order; `url_of(node)`: the
+    page of a test (or of the shared scratchpad fixture)."""
 
-    def __init__(self, browser, urls):
-        self.browser, self.urls = browser, urls
+    def __init__(self, browser, urls, url_of):
+        self.browser, self.urls, self.url_of = browser, urls, url_of
         self.opening = {}  # url -> (page, what the loading bar said while Python started)
 
     def _start(self, url):
@@ -63,9 +64,10 @@ class PagesAhead:
             page.goto(url, wait_until="commit")  # it goes on loading while we go on
             self.opening[url] = (page, loading_bar(page))
 
-    def take(self, url):
-        """(page, loading bar) for `url`, the next one already opening beside it; the caller
-        drives the page and closes it."""
+    def take(self, node):
+        """(page, loading bar) for the test or fixture `node`, the next page already opening
+        beside it; the caller drives the page and closes it."""
+        url = self.url_of(node)
         self._start(url)
         if url in self.urls:
             for ahead in self.urls[self.urls.index(url) + 1:][:1]:
@@ -166,6 +168,7 @@ def on_backend(url, backend):
 
 
 # the page each test opens, from the fixture values it needs (`get`: request.getfixturevalue)
+# and its parameters; "scratchpad": the page its tests share
 PAGES = {
     "test_lesson_deep_link_is_live": lambda get, params: get("site_url") + LESSONS[
         params["slug"]][0],
@@ -188,25 +191,26 @@ def recording(browser):
 @pytest.fixture(scope="module")
 def pages_ahead(request, recording):
     """Opens the pages of this module's collected tests ahead of them, in their order."""
+    def url_of(node):  # a test item, or "scratchpad" for the fixture of that name
+        if node == "scratchpad" or "scratchpad" in node.fixturenames:
+            return PAGES["scratchpad"](request.getfixturevalue, {})
+        params = node.callspec.params if hasattr(node, "callspec") else {}
+        return PAGES[node.originalname](request.getfixturevalue, params)
+
     urls = []
     for item in request.session.items:
-        if item.module is not request.module:
-            continue
-        key = "scratchpad" if "scratchpad" in item.fixturenames else item.originalname
-        params = item.callspec.params if hasattr(item, "callspec") else {}
-        url = PAGES[key](request.getfixturevalue, params)
-        if url not in urls:
-            urls.append(url)
-    ahead = PagesAhead(recording, urls)
+        if item.module is request.module and url_of(item) not in urls:
+            urls.append(url_of(item))
+    ahead = PagesAhead(recording, urls, url_of)
     yield ahead
     ahead.close()
 
 
 @pytest.mark.parametrize("slug", list(LESSONS))
-def test_lesson_deep_link_is_live(recording, pages_ahead, site_url, slug):
+def test_lesson_deep_link_is_live(request, recording, pages_ahead, slug):
     browser = recording
-    query, source, column, drive = LESSONS[slug]
-    page, (target, css_filter) = pages_ahead.take(site_url + query)
+    _, source, column, drive = LESSONS[slug]
+    page, (target, css_filter) = pages_ahead.take(request.node)
     with driving(browser, page):
         wait_live(page)
         browser.wait_for_source(source)
@@ -231,20 +235,20 @@ def test_lesson_deep_link_is_live(recording, pages_ahead, site_url, slug):
 
 
 @pytest.fixture(scope="module")
-def scratchpad(recording, pages_ahead, site_url):
+def scratchpad(recording, pages_ahead):
     """The scratchpad on the cross-origin isolated site, live, shared by the tests that run
     cells in it (each waits for output its own cell prints)."""
-    page, _ = pages_ahead.take(site_url + SCRATCHPAD)
+    page, _ = pages_ahead.take("scratchpad")
     wait_live(page)
     page.locator("textarea.pg-code").first.wait_for()
     yield page
     page.close()
 
 
-def test_an_experiment_runs_on_a_local_backend(browser, pages_ahead, site_url, site_backend):
+def test_an_experiment_runs_on_a_local_backend(request, browser, pages_ahead):
     """The static site, pointed at a backend by its #fragment, runs the lesson's experiment
     there (a cross-origin request from the worker) and says so; a slider move asks again."""
-    page, _ = pages_ahead.take(on_backend(site_url + "?lesson=descent-1d&lr=0.25", site_backend))
+    page, _ = pages_ahead.take(request.node)
     with driving(browser, page):
         wait_live(page)
         browser.wait_for_source("descent1d-steps")
@@ -259,8 +263,8 @@ def test_an_experiment_runs_on_a_local_backend(browser, pages_ahead, site_url, s
     page.close()
 
 
-def test_scratchpad_cells_run_on_the_backend(browser, pages_ahead, site_url, site_backend):
-    page, _ = pages_ahead.take(on_backend(site_url + SCRATCHPAD, site_backend))
+def test_scratchpad_cells_run_on_the_backend(request, browser, pages_ahead):
+    page, _ = pages_ahead.take(request.node)
     wait_live(page)
     page.locator(".pg-scratch-server input").check()
     run_in_cell(page, 0, SEED_CELL)
@@ -326,9 +330,9 @@ def test_huge_allocation_is_a_clear_error(browser, scratchpad):
     assert_clean(browser)
 
 
-def test_stop_without_isolation_restarts_python_and_keeps_the_lesson(browser, pages_ahead,
-                                                                    plain_site_url):
-    page, _ = pages_ahead.take(plain_site_url + SCRATCHPAD)
+def test_stop_without_isolation_restarts_python_and_keeps_the_lesson(request, browser,
+                                                                    pages_ahead):
+    page, _ = pages_ahead.take(request.node)
     wait_live(page)
     assert page.evaluate("() => window.crossOriginIsolated") is False
     run_in_cell(page, 0, "while True: pass")
