@@ -60,6 +60,10 @@ def create_app(settings: Settings, torch=None) -> FastAPI:
     async def lifespan(app):
         if device == "cuda":  # create the CUDA context now, not in the first student's request
             torch.zeros(1, device="cuda").sum().item()
+        # torch imports torch._dynamo (seconds) the first time an optimizer is made: now, not
+        # in a job, where the time limit's JobTimeout could land inside that import and leave
+        # torch half-imported ("partially initialized module 'torch._dynamo'") for good
+        torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
         log.info("playground backend: torch %s on %s", torch.__version__, device)
         yield
         app.state.backend.gate.close()

@@ -66,3 +66,16 @@ def test_start_up_prints_the_device_url_and_a_generated_token_that_works():
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+def test_torchs_lazy_imports_happen_before_any_job():
+    """An optimizer's first use imports torch._dynamo (seconds); inside a job, a job time limit
+    landing in that import left torch broken for the whole process. The app's start-up does
+    it, in a fresh process."""
+    code = ("import sys\nfrom fastapi.testclient import TestClient\n"
+            "from playground.backend import Settings, create_app\n"
+            "with TestClient(create_app(Settings(token='t' * 32, device='cpu'))):\n"
+            "    print('torch._dynamo' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=REPO_ROOT, timeout=120)
+    assert out.stdout.strip() == "True", out.stderr[-2000:]
