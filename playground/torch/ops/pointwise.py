@@ -528,7 +528,10 @@ class ReluBackward0(Function):
 
     def backward(self, g):
         # g * mask is -0. where g < 0 and the mask is off; + 0. makes it 0., as torch has it
-        return g * (self.saved[0] > 0) + 0.0
+        # (in place: the product is a fresh array, and a second temporary costs a pass)
+        out = g * (self.saved[0] > 0)
+        out += 0.0
+        return out
 
 
 class LeakyReluBackward0(Function):
