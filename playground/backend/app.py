@@ -12,6 +12,7 @@ the queue are per backend.
 import ctypes
 import logging
 import sys
+import time
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
@@ -25,6 +26,7 @@ from .limits import BodyLimit
 from .routes import code, experiments, status
 from .security import RateLimiter
 from .settings import Settings, SettingsError
+from .warmup import warm_up
 
 log = logging.getLogger("playground.backend")
 
@@ -60,11 +62,12 @@ def create_app(settings: Settings, torch=None) -> FastAPI:
     async def lifespan(app):
         if device == "cuda":  # create the CUDA context now, not in the first student's request
             torch.zeros(1, device="cuda").sum().item()
-        # torch imports torch._dynamo (seconds) the first time an optimizer is made: now, not
-        # in a job, where the time limit's JobTimeout could land inside that import and leave
-        # torch half-imported ("partially initialized module 'torch._dynamo'") for good
-        torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
-        log.info("playground backend: torch %s on %s", torch.__version__, device)
+        # torch's lazy imports happen now, not in a job where a time limit could cut one
+        # short and leave a module half-imported for good (warmup.py)
+        t0 = time.perf_counter()
+        runs = warm_up(torch, device)
+        log.info("playground backend: torch %s on %s (warmed up: %d experiments in %.1f s)",
+                 torch.__version__, device, runs, time.perf_counter() - t0)
         yield
         app.state.backend.gate.close()
 

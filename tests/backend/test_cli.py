@@ -1,5 +1,6 @@
 """`python -m playground.backend`: what it says at start-up (device, URL, token), a generated
 token that works, and clear errors (exit status 2) for settings that cannot work."""
+import json
 import re
 import subprocess
 import sys
@@ -68,14 +69,33 @@ def test_start_up_prints_the_device_url_and_a_generated_token_that_works():
         proc.wait(10)
 
 
+LAZY_IMPORTS_PROBE = """
+import json, sys
+from fastapi.testclient import TestClient
+from playground import compute, protocol
+from playground.backend import Settings, create_app
+with TestClient(create_app(Settings(token="t" * 32, device="cpu"))) as client:
+    before = set(sys.modules)
+    for name, fields in protocol.EXPERIMENTS.items():  # defaults, then each choice in turn
+        specs = [{}] + [{key: (choice,) if f.kind is tuple else choice}
+                        for key, f in fields.items() if f.choices and key != "device"
+                        for choice in f.choices]
+        for spec in specs:
+            compute.run(name, spec, client.app.state.backend.torch, "cpu")
+    print(json.dumps({"dynamo": "torch._dynamo" in before,
+                      "new": sorted(set(sys.modules) - before)}))
+"""
+
+
 def test_torchs_lazy_imports_happen_before_any_job():
-    """An optimizer's first use imports torch._dynamo (seconds); inside a job, a job time limit
-    landing in that import left torch broken for the whole process. The app's start-up does
-    it, in a fresh process."""
-    code = ("import sys\nfrom fastapi.testclient import TestClient\n"
-            "from playground.backend import Settings, create_app\n"
-            "with TestClient(create_app(Settings(token='t' * 32, device='cpu'))):\n"
-            "    print('torch._dynamo' in sys.modules)\n")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         cwd=REPO_ROOT, timeout=120)
-    assert out.stdout.strip() == "True", out.stderr[-2000:]
+    """torch imports parts of itself on first use (an optimizer's first step: torch._dynamo,
+    seconds); inside a job, a job time limit landing in such an import left a module
+    half-imported for the whole process. After the app's start-up, no experiment a request
+    can ask for (each choice of each field, at the default sizes) imports anything new. In a
+    fresh process; on the old start-up (one optimizer made) descent2d still imported
+    torch.profiler._cupti_monitor."""
+    out = subprocess.run([sys.executable, "-c", LAZY_IMPORTS_PROBE], capture_output=True,
+                         text=True, cwd=REPO_ROOT, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    found = json.loads(out.stdout.strip().splitlines()[-1])
+    assert found == {"dynamo": True, "new": []}
