@@ -23,6 +23,9 @@
   let jsdoc = null;
   let lastActivity = 0;  // performance.now() of the last change between page and Python
   let snapshotScheduled = false;
+  // ms from the page's navigation to the end of each start-up step (the worker's marks, then
+  // "rendered": the live app on screen); a restart after Stop starts a new record
+  window.playgroundTimings = {};
 
   function $(sel) { return document.querySelector(sel); }
 
@@ -115,6 +118,7 @@
     render_items[0].root_ids = root_ids;
     Bokeh.index.roots.map((v) => v.remove());  // the pre-rendered page goes
     const [views] = await Bokeh.embed.embed_items(docs_json, render_items);
+    window.playgroundTimings.rendered = performance.now();
     document.body.classList.remove("pn-loading", "pn-arc");
     const el = $(".pg-loader");
     if (el) el.remove();
@@ -142,6 +146,8 @@
       }
     } else if (msg.type === "status") {
       showStatus(msg);
+    } else if (msg.type === "timing") {
+      window.playgroundTimings[msg.step] = msg.at - performance.timeOrigin;
     } else if (msg.type === "error") {
       showError(msg.msg);
     } else if (msg.type === "render") {
@@ -220,6 +226,7 @@
     if (editor) sessionStorage.setItem("playground-scratchpad", editor.value);
     worker.terminate();
     document.body.classList.add("pn-loading");
+    window.playgroundTimings = {};
     showStatus({stage: "runtime", msg: "Stopped: restarting Python", done: 0, total: 0});
     startWorker();
     return "restarted";

@@ -43,6 +43,12 @@ function status(stage, text, done, total) {
   self.postMessage({type: "status", stage: stage, msg: text, done: done, total: total});
 }
 
+// When each start-up step ended, on the page's clock (the page keeps them in
+// window.playgroundTimings; tests/benchmarks/bench_site.py reports where the time goes)
+function mark(step) {
+  self.postMessage({type: "timing", step: step, at: performance.timeOrigin + performance.now()});
+}
+
 function sendPatch(patch, buffers, msg_id) {
   self.postMessage({type: "patch", patch: patch, buffers: buffers});
 }
@@ -133,19 +139,25 @@ async function startRuntime() {
 }
 
 async function startApplication() {
+  mark("worker");
   status("runtime", "Starting Python", 0, RUNTIME_BYTES);
   self.pyodide = await startRuntime();
   if (self.interruptBuffer) self.pyodide.setInterruptBuffer(self.interruptBuffer);
+  mark("runtime");
   status("runtime", "Starting Python", RUNTIME_BYTES, RUNTIME_BYTES);
   await loadPackages();
+  mark("packages");
   status("app", "Starting the lessons", 0, 1);
   // browser-only preparations (e.g. the pandas stand-in) before Panel is imported
   // playground.browser also holds the Python side of the page's messages (compiled once)
   self.browser = self.pyodide.pyimport("playground.browser");
   self.browser.prepare();
+  self.pyodide.pyimport("panel").destroy();  // the app's first import, timed on its own
+  mark("panel");
   const code = /*@APP_CODE@*/``;
   try {
     const [docs_json, render_items, root_ids] = await self.pyodide.runPythonAsync(code);
+    mark("app");
     self.postMessage({type: "render", docs_json: docs_json, render_items: render_items,
                       root_ids: root_ids, snapshotWanted: !self.usedSnapshot});
   } catch (e) {

@@ -14,6 +14,10 @@ worker's cache):
                   changing: p50 and p90 over single moves (the page quiet before each), and
                   p50 over moves made back to back (as in a drag)
 
+and where the time to interactive goes: the page records when each start-up step ended
+(window.playgroundTimings: the worker started, Python's runtime, the packages, `import panel`,
+the lesson built and serialised, the live app rendered).
+
 After the cold visit the benchmark waits until the page saved its Python runtime snapshot
 (site/worker.js), which the warm visit, like a student's next visit, starts from.
 
@@ -120,6 +124,7 @@ def visit(browser_type, profile, url, sent, moves):
         if ms is not None:
             back_to_back.append(ms)
     page.wait_for_timeout(3000)  # let the service worker finish caching for the warm visit
+    steps = page.evaluate("() => window.playgroundTimings")
     from_snapshot = page.evaluate("() => window.playgroundStartedFromSnapshot")
     if from_snapshot is False:  # the page saves a runtime snapshot for the next visit
         page.wait_for_function("() => window.playgroundSnapshot", timeout=120_000, polling=200)
@@ -130,10 +135,25 @@ def visit(browser_type, profile, url, sent, moves):
               "slider_p50_ms": statistics.median(latencies) if latencies else None,
               "slider_p90_ms": _p90(latencies),
               "back_to_back_p50_ms": statistics.median(back_to_back) if back_to_back else None,
-              "from_snapshot": bool(from_snapshot),
+              "from_snapshot": bool(from_snapshot), "steps_s": _step_durations(steps),
               "blocked": blocked, "console_errors": errors}
     context.close()
     return result
+
+
+# the start-up steps the page records (site/worker.js, site/handler.js), in order: each one's
+# time is from the end of the one before (the first: from navigation)
+STEPS = (("worker", "worker started"), ("runtime", "Python runtime"), ("packages", "packages"),
+         ("panel", "import panel"), ("app", "lesson built"), ("rendered", "rendered"))
+
+
+def _step_durations(marks):
+    out, before = {}, 0.0
+    for key, _ in STEPS:
+        at = (marks or {}).get(key)
+        out[key] = None if at is None else (at - before) / 1000
+        before = at if at is not None else before
+    return out
 
 
 def _p90(values):
@@ -179,6 +199,13 @@ def main():
               f"{_ms(r['slider_p50_ms'])} / {_ms(r['slider_p90_ms'])} | "
               f"{_ms(r['back_to_back_p50_ms'])} |")
     print("| target | <= 1 s | | <= 5 s cold, <= 2 s warm | <= 20 MB cold | <= 30 ms p50 | |")
+    print("\nWhere the time to interactive goes (each step from the end of the one before):\n")
+    print("| visit | " + " | ".join(label for _, label in STEPS) + " | first move |")
+    print("|---" * (len(STEPS) + 2) + "|")
+    for name, r in rows.items():
+        cells = [f"{r['steps_s'][key]:.2f} s" if r["steps_s"][key] is not None else "–"
+                 for key, _ in STEPS]
+        print(f"| {name} | " + " | ".join(cells) + f" | {_ms(r['first_move_ms'])} |")
     if a.json:
         a.json.write_text(json.dumps({"rows": rows, "targets": targets}, indent=1))
 
