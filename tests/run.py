@@ -29,7 +29,9 @@ def main(args):
     for title, marks in PHASES:
         print(f"\n=== {title}: pytest -m '{marks}' ===", flush=True)
         t0 = time.perf_counter()
-        code = subprocess.call([sys.executable, "-m", "pytest", "-m", marks, *args], cwd=REPO)
+        # --durations: the slowest tests of each phase, in the log, for keeping the suite short
+        code = subprocess.call([sys.executable, "-m", "pytest", "-m", marks, "--durations=8",
+                                *args], cwd=REPO)
         print(f"=== {title}: {'passed' if code in (0, 5) else 'FAILED'} in "
               f"{time.perf_counter() - t0:.0f} s ===", flush=True)
         if code not in (0, 5):  # 5: no tests collected in this phase
