@@ -523,12 +523,15 @@ def prepare_pure_wheels(wheels: list[Path], out: Path) -> list[Path]:
     for w in wheels:
         dst = out / w.name
         slim = SLIM.get(wheel_project(w.name), lambda name: True)
+
+        def keep(name, slim=slim):
+            return _runtime_file(name) and slim(name)
         with zipfile.ZipFile(w) as z:
-            already_slim = all(_runtime_file(n) and slim(n) for n in z.namelist())
+            already_slim = all(map(keep, z.namelist()))
         if already_slim:
             shutil.copy2(w, dst)
         else:
-            _rewrite_wheel(w, dst, lambda name: _runtime_file(name) and slim(name))
+            _rewrite_wheel(w, dst, keep)
         result.append(dst)
     return result
 

@@ -203,8 +203,10 @@ def pages_ahead(request, recording):
 
     urls = []
     for item in request.session.items:
-        if item.module is request.module and url_of(item) not in urls:
-            urls.append(url_of(item))
+        if item.module is request.module:
+            url = url_of(item)
+            if url not in urls:
+                urls.append(url)
     ahead = PagesAhead(recording, urls, url_of)
     yield ahead
     ahead.close()
