@@ -1,16 +1,16 @@
 """The backward engine, torch.autograd.backward / grad, and the legacy Variable.
 
-The engine walks the graph of Function nodes from the roots in dependency order: a node runs
-once every node that feeds it a gradient has run, gradients arriving at one node are summed,
-and AccumulateGrad adds the result into a leaf's .grad. Each node's `_run_backward` reduces
-broadcast gradients and frees saved values unless retain_graph is set.
+The engine runs the graph of Function nodes from the roots, latest-created first, so a node
+runs once every node that feeds it a gradient has run; gradients arriving at one node are
+summed, and AccumulateGrad adds the result into a leaf's .grad. Gradients are reduced to their
+input's shape (broadcasting) and cast to its dtype in one place, as the engine passes them on;
+each node's `_run_backward` frees saved values unless retain_graph is set.
 """
 import heapq
-import itertools
 
 import numpy as np
 
-from .function import AccumulateGrad, edge
+from .function import AccumulateGrad, conform, edge
 from .grad_mode import (enable_grad, inference_mode, is_grad_enabled, no_grad,
                         set_grad_enabled)
 from .tensor import Tensor, _make
@@ -60,92 +60,71 @@ def _roots(tensors, grad_tensors):
 
 
 def _execute(roots, retain_graph, capture=None, accumulate=True):
-    """Run the graph below `roots`. capture maps edges to slots for autograd.grad."""
-    deps = {}
-    stack = []
-    for (node, _), _g in roots:
-        if node not in deps:
-            deps[node] = 0
-            stack.append(node)
-    roots_seen = stack[:]  # each root once, in order
-    while stack:  # count, for every node, how many edges lead into it
-        for child, _ in stack.pop().next_functions:
-            if child is not None:
-                d = deps.get(child)
-                if d is None:
-                    deps[child] = 1
-                    stack.append(child)
-                else:
-                    deps[child] = d + 1
+    """Run the graph below `roots`. capture maps edges to slots for autograd.grad.
+
+    torch's order: the latest-created Function first (a heap on -seq, ties in push order).
+    Every node is created after the nodes of its inputs, so when a node is the latest one
+    reached, every node that feeds it a gradient has run: no dependency count is needed. The
+    order gradients are summed in decides the last bits, so it is torch's order. Leaves'
+    AccumulateGrad nodes add their summed gradient into .grad once the Functions are done.
+    """
     buffers = {}
+    ready, leaves = [], []
+    tie = 0
     for (node, nr), g in roots:
         buf = buffers.get(node)
         if buf is None:
             buf = buffers[node] = [None] * node.n_outputs
-        buf[nr] = g if buf[nr] is None else buf[nr] + g
-    # torch's ready queue: AccumulateGrad nodes first, in the order they became ready, then the
-    # latest-created Function (a heap on -seq, ties in push order). The order gradients are
-    # summed in decides the last bits, so it is torch's order.
-    ready, leaves = [], []
-    tie = 0
-    for node in roots_seen:  # only a root can start with no edge leading into it
-        if not deps[node]:
             if node.__class__ is AccumulateGrad:
                 leaves.append(node)
             else:
                 ready.append((-node._seq, tie, node))
                 tie += 1
+        buf[nr] = g if buf[nr] is None else buf[nr] + g
     heapq.heapify(ready)
     heappush, heappop = heapq.heappush, heapq.heappop
-    while True:
-        if leaves:
-            for node in leaves:
-                grads = buffers.pop(node, None)
-                if grads is not None:
-                    if capture is not None:
-                        _capture(capture, node, grads)
-                    if accumulate and grads[0] is not None:
-                        node.accumulate(grads[0])
-            leaves.clear()
-        if not ready:
-            break
+    while ready:
         node = heappop(ready)[2]
-        grads = buffers.pop(node, None)
-        if grads is None:  # nothing reached this node: its inputs still count it as done
-            in_grads = _NOTHING
-        else:
-            if capture is not None:
-                _capture(capture, node, grads)
-            if node._retained_map:
-                _retain(node._retained_map, grads)
-            in_grads = node._run_backward(grads, retain_graph)
-        for (child, nr), g in zip(node.next_functions, in_grads):
+        grads = buffers.pop(node)
+        if capture is not None:
+            _capture(capture, node, grads)
+        if node._retained_map:
+            _retain(node._retained_map, grads)
+        in_grads = node._run_backward(grads, retain_graph)
+        meta = node._meta
+        for i, (child, nr) in enumerate(node.next_functions):
             if child is None:
                 continue
-            if g is not None:
-                buf = buffers.get(child)
-                if buf is None:
-                    if child.n_outputs == 1:
-                        buffers[child] = [g]
-                    else:
-                        buf = buffers[child] = [None] * child.n_outputs
-                        buf[nr] = g
+            g = in_grads[i]
+            if g is None:
+                continue
+            m = meta[i]
+            if type(g) is not np.ndarray or g.shape != m[0] or g.dtype is not m[1]:
+                g = conform(g, m)
+            buf = buffers.get(child)
+            if buf is None:  # first reached: queue it
+                if child.n_outputs == 1:
+                    buffers[child] = [g]
                 else:
-                    buf[nr] = g if buf[nr] is None else buf[nr] + g
-            d = deps[child] - 1
-            if d:
-                deps[child] = d
-            elif child.__class__ is AccumulateGrad:
-                leaves.append(child)
+                    buf = buffers[child] = [None] * child.n_outputs
+                    buf[nr] = g
+                if child.__class__ is AccumulateGrad:
+                    leaves.append(child)
+                else:
+                    heappush(ready, (-child._seq, tie, child))
+                    tie += 1
             else:
-                heappush(ready, (-child._seq, tie, child))
-                tie += 1
+                buf[nr] = g if buf[nr] is None else buf[nr] + g
         # let go of this node's gradients: the buffers alone hold them now, so accumulate()
         # can take a fresh array as a leaf's .grad instead of copying it
         grads = in_grads = g = None
-
-
-_NOTHING = itertools.repeat(None)
+    for node in leaves:
+        grads = buffers.pop(node)
+        if capture is not None:
+            _capture(capture, node, grads)
+        if accumulate and grads[0] is not None:
+            node.accumulate(grads[0])
+        grads = None
 
 
 def _retain(retained, grads):

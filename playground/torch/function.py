@@ -138,36 +138,20 @@ class Function(Node):
 
     # -- run by the backward engine --------------------------------------------------------
     def _run_backward(self, grads, retain_graph):
-        """Gradients for each input (None where an input needs none), broadcast reduced and
-        cast to the input's dtype. `grads` holds one array (or None) per output."""
+        """The backward formula's result: a tuple with one gradient (or None) per input, as
+        the formula gave it. `grads` holds one array (or None) per output. The engine reduces
+        broadcast gradients and casts them to each input's dtype (`conform`) as it passes them
+        on, so one loop over the edges does both."""
         if self._freed:
             raise RuntimeError(SECOND_BACKWARD)
         for tensor, counter, expected, info in self._versions:
             if counter[0] != expected:
                 _version_error(self, tensor, counter, expected, info)
         result = self.backward(grads) if self.multi_output else self.backward(grads[0])
-        if type(result) is not tuple:
-            result = (result,)
-        meta = self._meta
-        out = [None] * len(meta)
-        for i, m in enumerate(meta):
-            if m is None:
-                continue
-            gi = result[i]
-            if gi is None:
-                continue
-            if type(gi) is not np.ndarray:
-                gi = np.asarray(gi)
-            shape, np_dtype = m
-            if gi.shape != shape:
-                gi = sum_to(gi, shape)
-            if gi.dtype != np_dtype:
-                gi = gi.astype(np_dtype)
-            out[i] = gi
         if not retain_graph and self.saved:
             self.saved = ()
             self._freed = True
-        return out
+        return result if type(result) is tuple else (result,)
 
     def needs(self, i):
         """Whether input i needs a gradient (lets a formula skip work for constants)."""
@@ -247,7 +231,21 @@ def record_versions(node, inputs, arrays, outs):
 
 
 _sequence = itertools.count(1)
-_NO_EDGE = (None, 0)
+next_seq = _sequence.__next__  # a node's creation number (for ops that build nodes directly)
+_NO_EDGE = NO_EDGE = (None, 0)
+
+
+def conform(g, meta):
+    """A gradient as its input needs it: an array of the input's shape (broadcast reduced) and
+    dtype. meta: the input's (shape, numpy dtype), as apply noted it."""
+    if type(g) is not np.ndarray:
+        g = np.asarray(g)
+    shape, np_dtype = meta
+    if g.shape != shape:
+        g = sum_to(g, shape)
+    if g.dtype != np_dtype:
+        g = g.astype(np_dtype)
+    return g
 
 
 def sum_to(g, shape):
@@ -316,7 +314,10 @@ def _version_error(node, tensor, counter, expected, output_info):
         shape, kind, producer = list(shape), type_name(dtype, device), node
     else:  # a saved input: torch names whatever produced it now
         shape, kind, producer = list(tensor._data.shape), tensor.type(), tensor._grad_fn
-    which = f", which is output 0 of {_short(producer)}," if producer is not None else ""
+    name = producer is not None and _short(producer)
+    if name and tensor is not None and tensor._base is not None:
+        name = "AsStrided"  # a view whose storage changed: torch regenerates its node as that
+    which = f", which is output 0 of {name}," if name else ""
     raise RuntimeError(
         "one of the variables needed for gradient computation has been modified by an inplace "
         f"operation: [{kind} {shape}]{which} is at version {counter[0]}; expected version "

@@ -812,6 +812,49 @@ def linear_layer_forward_backward(torch):
 
 
 @add
+def linear_graph_for_each_input_needing_grad(torch):
+    # F.linear on rows builds AddmmBackward0 over TBackward0 directly: every mix of inputs
+    # that need a gradient, a frozen weight, a view as input, and no_grad
+    w0 = torch.tensor([[0.1, -0.2, 0.3], [0.4, 0.5, -0.6]])
+    b0 = torch.tensor([0.05, -0.05])
+    x0 = torch.tensor([[1.0, 2.0, 3.0], [-1.0, 0.5, 2.0], [0.0, 1.0, -1.0]])
+    shown = []
+    for needs in [(x, w, b) for x in (0, 1) for w in (0, 1) for b in (0, 1)]:
+        x, w, b = (t.clone().requires_grad_(bool(n)) for t, n in zip((x0, w0, b0), needs))
+        out = torch.nn.functional.linear(x, w, b)
+        if out.requires_grad:
+            (out * torch.tensor([1.0, -2.0])).sum().backward()
+        shown.append((out, out.grad_fn, out.grad_fn and out.grad_fn.next_functions,
+                      x.grad, w.grad, b.grad))
+    base = x0.clone().requires_grad_()
+    rows = base * 2
+    view_out = torch.nn.functional.linear(rows[1:], w0.clone().requires_grad_(), b0)
+    view_out.sum().backward()
+    with torch.no_grad():
+        quiet = torch.nn.functional.linear(x0, w0.clone().requires_grad_(), b0)
+    return shown, view_out, base.grad, quiet
+
+
+@add
+def linear_weight_changed_in_place_before_backward(torch):
+    lin = torch.nn.Linear(3, 2)
+    x = torch.ones(4, 3, requires_grad=True)
+    out = lin(x)
+    with torch.no_grad():
+        lin.weight.mul_(2)
+    out.sum().backward()
+
+
+@add
+def linear_input_changed_in_place_before_backward(torch):
+    lin = torch.nn.Linear(3, 2)
+    x = torch.ones(4, 3, requires_grad=True) * 1
+    out = lin(x)
+    x.add_(1)
+    out.sum().backward()
+
+
+@add
 def parameter_basics(torch):
     p = torch.nn.Parameter(torch.tensor([1.0, 2.0]))
     q = torch.nn.Parameter(torch.tensor([1.0]), requires_grad=False)

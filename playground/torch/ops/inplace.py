@@ -72,7 +72,8 @@ def view_of_base(view):
     node.like, node.steps = base._data, view._view_fn
     node.next_functions = (edge(base),)
     node._meta = ((base._data.shape, base._dtype.np),)
-    node._seq = base._grad_fn._seq if base._grad_fn is not None else 0
+    # just after the base's node: the engine runs later nodes first, and this one feeds it
+    node._seq = base._grad_fn._seq + 0.5 if base._grad_fn is not None else 0
     return node
 
 

@@ -3,9 +3,14 @@ so `x @ y` records the same node names)."""
 import numpy as np
 
 from .. import dtypes
-from ..function import Function
-from ..tensor import Tensor
+from ..device import CPU
+from ..function import NO_EDGE, Function, edge, next_seq
+from ..grad_mode import GradMode
+from ..tensor import Tensor, _make
 from . import shape as shape_ops
+from .shape import TBackward0
+
+_new = object.__new__
 
 
 def mm2(a, b):
@@ -294,10 +299,12 @@ ger = outer
 def linear(input, weight, bias=None):
     """F.linear: input @ weight.T + bias, recorded as torch records it: one addmm for a batch
     of rows (other contiguous inputs are flattened to rows and viewed back), else matmul."""
-    wt = shape_ops.t(weight)
     if bias is not None and input._data.ndim == 2:
         _linear_checks(input, weight, bias)
-        return AddmmBackward0.apply(bias, input, wt)
+        if weight._data.ndim == 2 and input._device is CPU and bias._device is CPU:
+            return _linear_rows(input, weight, bias)
+        return AddmmBackward0.apply(bias, input, shape_ops.t(weight))
+    wt = shape_ops.t(weight)
     if bias is not None and input._data.flags.c_contiguous:
         _linear_checks(input, weight, bias)
         lead = input._data.shape[:-1]
@@ -307,6 +314,46 @@ def linear(input, weight, bias=None):
     _linear_checks(input, weight, bias)
     out = matmul(input, wt)
     return out if bias is None else out + bias
+
+
+def _linear_rows(input, weight, bias):
+    """AddmmBackward0.apply(bias, input, weight.t()) for checked CPU tensors, built directly:
+    the same graph (a TBackward0 node for the weight under the AddmmBackward0, created in that
+    order), the same saved values and version checks. nn.Linear is the hot path of every
+    training loop, and the general route (a view tensor for weight.t(), two passes through
+    Function.apply) cost about as much as a small layer's arithmetic."""
+    wt = weight._data.T
+    node = _new(AddmmBackward0)
+    if GradMode.enabled:
+        eb, ei, ew = edge(bias), edge(input), edge(weight)
+    if not GradMode.enabled or eb[0] is None and ei[0] is None and ew[0] is None:
+        return _make(node.forward(bias._data, input._data, wt))
+    et = NO_EDGE
+    if ew[0] is not None:
+        tn = _new(TBackward0)
+        tn.next_functions = (ew,)
+        tn._meta = ((weight._data.shape, weight._dtype.np),)
+        tn.shape = weight._data.shape
+        tn._seq = next_seq()
+        et = (tn, 0)
+    np_dtype = input._dtype.np
+    node._meta = (None if eb[0] is None else (bias._data.shape, np_dtype),
+                  None if ei[0] is None else (input._data.shape, np_dtype),
+                  None if et[0] is None else (wt.shape, np_dtype))
+    result = _make(node.forward(bias._data, input._data, wt))
+    node.next_functions = (eb, ei, et)
+    node._seq = next_seq()
+    m1, m2 = node.saved
+    if m2 is not None:  # input's gradient needs weight.t(): checked against the weight's version
+        w_t = _make(wt)
+        w_t._vc, w_t._grad_fn, w_t._nr, w_t._base = weight._vc, et[0], 0, weight  # for errors
+        node._versions = ((w_t, w_t._vc, w_t._vc[0], None),) if m1 is None else \
+            ((input, input._vc, input._vc[0], None), (w_t, w_t._vc, w_t._vc[0], None))
+    elif m1 is not None:
+        node._versions = ((input, input._vc, input._vc[0], None),)
+    result._grad_fn = node
+    result._nr = 0
+    return result
 
 
 def _linear_checks(input, weight, bias):
