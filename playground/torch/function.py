@@ -254,6 +254,10 @@ def sum_to(g, shape):
     if g.ndim < nd:  # leading size-1 dims the op dropped (copy_ of a [1, 1] into [])
         g = g.reshape((1,) * (nd - g.ndim) + g.shape)
     lead = g.ndim - nd
+    if lead == 1 and nd == 1 and g.shape[1] >= 8 and g.dtype in _BLAS_SUM:
+        # a layer's bias gradient, summed over the batch: a vector-matrix product is several
+        # times faster than numpy's column-wise reduction (both add each column in row order)
+        return np.dot(_ones(g.shape[0], g.dtype), g)
     if lead:  # np.add.reduce is what ndarray.sum runs, without its Python-level wrapper
         g = np.add.reduce(g, axis=0 if lead == 1 else tuple(range(lead)))
     if g.shape != shape:
@@ -263,6 +267,21 @@ def sum_to(g, shape):
         if g.shape != shape:  # only an empty/odd case gets here: make it explicit
             g = np.broadcast_to(g, shape)
     return np.asarray(g)
+
+
+_BLAS_SUM = (np.dtype(np.float32), np.dtype(np.float64))
+_ONES = {}
+
+
+def _ones(n, dtype):
+    """A read-only vector of n ones, kept: the same batch size comes back every step."""
+    ones = _ONES.get((n, dtype))
+    if ones is None:
+        if len(_ONES) > 32:
+            _ONES.clear()
+        ones = _ONES[n, dtype] = np.ones(n, dtype)
+        ones.flags.writeable = False
+    return ones
 
 
 def edge(x):
