@@ -835,6 +835,29 @@ def linear_graph_for_each_input_needing_grad(torch):
     return shown, view_out, base.grad, quiet
 
 
+@add(web=True)
+def wide_and_narrow_layers_gradients(torch):
+    # the engine's fast routes: a bias gradient summed over a batch of 16 columns (a
+    # vector-matrix product) and a one-output layer's input gradient (an outer product), in
+    # both float dtypes BLAS takes; eighths and sixteenths keep every sum exact, so the
+    # comparison (printed digits included) cannot hinge on summation order
+    shown = []
+    for dtype in (torch.float32, torch.float64):
+        x = (torch.arange(120, dtype=dtype).reshape(40, 3) / 16 - 3.75).requires_grad_()
+        wide = torch.nn.Linear(3, 16).to(dtype)
+        narrow = torch.nn.Linear(16, 1).to(dtype)
+        with torch.no_grad():
+            wide.weight.copy_(torch.arange(48, dtype=dtype).reshape(16, 3) / 8 - 3)
+            wide.bias.copy_(torch.arange(16, dtype=dtype) / 8)
+            narrow.weight.copy_(torch.arange(16, dtype=dtype).reshape(1, 16) / 8 - 1)
+            narrow.bias.fill_(0.25)
+        out = narrow(wide(x))
+        out.sum().backward()
+        shown.append((out, x.grad, wide.weight.grad, wide.bias.grad, narrow.weight.grad,
+                      narrow.bias.grad))
+    return shown
+
+
 @add
 def linear_weight_changed_in_place_before_backward(torch):
     lin = torch.nn.Linear(3, 2)

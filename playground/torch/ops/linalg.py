@@ -1,5 +1,7 @@
 """Matrix products: mm, mv, dot, bmm, addmm, and matmul's dispatch between them (as torch's,
 so `x @ y` records the same node names)."""
+import sys
+
 import numpy as np
 
 from .. import dtypes
@@ -11,7 +13,9 @@ from . import shape as shape_ops
 from .shape import TBackward0
 
 _new = object.__new__
-_BLAS = (np.dtype(np.float32), np.dtype(np.float64))  # dtypes numpy hands to BLAS
+# dtypes numpy hands to BLAS; Pyodide's numpy has no BLAS, and its own np.dot loop makes an
+# outer product 5x slower than a broadcast multiply (measured under Node), so none there
+_BLAS = () if sys.platform == "emscripten" else (np.dtype(np.float32), np.dtype(np.float64))
 
 
 def mm2(a, b):
@@ -20,7 +24,7 @@ def mm2(a, b):
     matrix product. A product over a single inner index (the input gradient of a layer with
     one output) is an outer product: np.dot hands it to BLAS for float32/64 (twice as fast as
     numpy's broadcast multiply, which buffers both operands; numpy's own matmul loop is several
-    times slower still), and each entry is the one product either way."""
+    times slower still), and each entry is the one product either way (see _BLAS)."""
     if a.shape[1] == 1:
         return np.dot(a, b) if a.dtype is b.dtype and a.dtype in _BLAS else a * b
     if a.strides[0] == 0:  # every row of a is a[0]: so is every row of the product
