@@ -98,7 +98,7 @@ def _execute(roots, retain_graph, capture=None, accumulate=True):
             g = in_grads[i]
             if g is None:
                 continue
-            m = meta[i]
+            m = meta[i]  # the common case (nothing to conform) checked here, without a call
             if type(g) is not np.ndarray or g.shape != m[0] or g.dtype is not m[1]:
                 g = conform(g, m)
             buf = buffers.get(child)

@@ -254,9 +254,10 @@ def sum_to(g, shape):
     if g.ndim < nd:  # leading size-1 dims the op dropped (copy_ of a [1, 1] into [])
         g = g.reshape((1,) * (nd - g.ndim) + g.shape)
     lead = g.ndim - nd
-    if lead == 1 and nd == 1 and g.shape[1] >= 8 and g.dtype in _BLAS_SUM:
+    if lead == 1 and nd == 1 and g.shape[1] >= 8 and g.dtype in _DOT_SUM:
         # a layer's bias gradient, summed over the batch: a vector-matrix product is several
-        # times faster than numpy's column-wise reduction (both add each column in row order)
+        # times faster than numpy's column-wise reduction (both add each column in row order),
+        # with BLAS and in Pyodide's numpy without it alike (measured: 1.3/6.9, 15/31 µs)
         return np.dot(_ones(g.shape[0], g.dtype), g)
     if lead:  # np.add.reduce is what ndarray.sum runs, without its Python-level wrapper
         g = np.add.reduce(g, axis=0 if lead == 1 else tuple(range(lead)))
@@ -269,7 +270,7 @@ def sum_to(g, shape):
     return np.asarray(g)
 
 
-_BLAS_SUM = (np.dtype(np.float32), np.dtype(np.float64))
+_DOT_SUM = (np.dtype(np.float32), np.dtype(np.float64))
 _ONES = {}
 
 
