@@ -24,25 +24,24 @@ IMPLICIT_SCALAR = "grad can be implicitly created only for scalar outputs"
 
 def _roots(tensors, grad_tensors):
     """(edge, gradient array) for each output backward starts from, with torch's checks."""
-    if isinstance(tensors, Tensor):
-        tensors = (tensors,)
-        if grad_tensors is None:  # loss.backward(): the common case, without the zip below
-            grad_tensors = (None,)
+    if isinstance(tensors, Tensor) and (grad_tensors is None or isinstance(grad_tensors, Tensor)):
+        tensors, grad_tensors = (tensors,), (grad_tensors,)  # loss.backward(): the common case
     else:
-        tensors = tuple(tensors)
-    if grad_tensors is None:
-        grad_tensors = (None,) * len(tensors)
-    elif isinstance(grad_tensors, Tensor):
-        grad_tensors = (grad_tensors,)
-    else:
-        grad_tensors = tuple(grad_tensors)
-    if len(grad_tensors) != len(tensors):
-        raise RuntimeError(f"got {len(grad_tensors)} tensors and {len(tensors)} gradients")
+        tensors = (tensors,) if isinstance(tensors, Tensor) else tuple(tensors)
+        if grad_tensors is None:
+            grad_tensors = (None,) * len(tensors)
+        elif isinstance(grad_tensors, Tensor):
+            grad_tensors = (grad_tensors,)
+        else:
+            grad_tensors = tuple(grad_tensors)
+        if len(grad_tensors) != len(tensors):
+            raise RuntimeError(f"got {len(grad_tensors)} tensors and {len(tensors)} gradients")
     roots = []
     for i, t in enumerate(tensors):
-        g = grad_tensors[i]
-        if not t.requires_grad:
+        e = edge(t)
+        if e[0] is None:  # neither a grad_fn nor requires_grad
             raise RuntimeError(NO_GRAD_FN.format(i))
+        g = grad_tensors[i]
         if g is None:
             if t._data.size != 1:
                 raise RuntimeError(IMPLICIT_SCALAR)
@@ -55,7 +54,7 @@ def _roots(tensors, grad_tensors):
                 raise RuntimeError(f"Mismatch in shape: grad_output[{i}] has a shape of "
                                    f"{g.shape} and output[{i}] has a shape of {t.shape}.")
             g = g._data.astype(t._dtype.np, copy=False)
-        roots.append((edge(t), g))
+        roots.append((e, g))
     return roots
 
 

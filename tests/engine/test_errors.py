@@ -82,6 +82,8 @@ ERRORS = {
     "bool_mul_int_inplace": "torch.tensor([True]).mul_(2)",
     "bool_subtraction": "torch.tensor([True]) - torch.tensor([False])",
     "bool_negation": "-torch.tensor([True, False])",
+    "bool_relu": "torch.relu(torch.tensor([True, False]))",
+    "bool_relu_inplace": "torch.nn.functional.relu(torch.tensor([True]), inplace=True)",
     "float_bitwise_and": "torch.tensor([1.0]) & torch.tensor([1.0])",
     "float_invert": "~torch.tensor([1.0])",
     "mm_float_double": "torch.mm(torch.ones(2, 2), torch.ones(2, 2, dtype=torch.float64))",

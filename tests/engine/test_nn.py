@@ -582,7 +582,9 @@ def test_leaky_relu_inplace_and_relu_inplace():
         y = T.nn.ReLU(inplace=True)(x)
         z = rng_tensor(T, (2, 3), seed=1)
         w = T.nn.LeakyReLU(0.1, inplace=True)(z)
-        return x, y is x, z, w is z
+        u = rng_tensor(T, (2, 3), seed=2)
+        v = T.nn.functional.relu(u, inplace=True)
+        return x, y is x, z, w is z, u, v is u, T.nn.functional.relu(u, False) is u
     check_both(scenario)
 
 

@@ -11,9 +11,12 @@ from ..random import default_generator
 from ..ops.common import broadcast_shapes
 from ..tensor import _make
 
-relu = _pw.relu
 sigmoid = _pw.sigmoid
 tanh = _pw.tanh
+
+
+def relu(input, inplace=False):
+    return input.relu_() if inplace else _pw.relu(input)
 
 
 def _float_kernel(input, kernel):

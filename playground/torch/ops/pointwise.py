@@ -215,19 +215,25 @@ def add(input, other, *, alpha=1, out=None):
 def sub(input, other, *, alpha=1, out=None):
     if out is not None:
         _no_out(out)
+    if isinstance(input, Tensor) and input._dtype is dtypes.bool_ or \
+            isinstance(other, Tensor) and other._dtype is dtypes.bool_:
+        _refuse_bool_sub(input, other)
+    if alpha != 1:
+        return _binary(SubBackward0, input, other, alpha=alpha)
+    return _binary(SubBackward0, input, other)
+
+
+def _refuse_bool_sub(input, other):
+    """torch's errors for a bool tensor in a subtraction (one of the operands is one)."""
     a_bool = isinstance(input, Tensor) and input._dtype is dtypes.bool_
     b_bool = isinstance(other, Tensor) and other._dtype is dtypes.bool_ or \
         (a_bool and isinstance(other, (bool, np.bool_)))
     if a_bool and b_bool:
         raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not "
                            "supported. Use the `^` or `logical_xor()` operator instead.")
-    if a_bool or b_bool:
-        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. "
-                           "If you are trying to invert a mask, use the `~` or `logical_not()` "
-                           "operator instead.")
-    if alpha != 1:
-        return _binary(SubBackward0, input, other, alpha=alpha)
-    return _binary(SubBackward0, input, other)
+    raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. "
+                       "If you are trying to invert a mask, use the `~` or `logical_not()` "
+                       "operator instead.")
 
 
 def rsub(input, other, *, alpha=1):
@@ -522,7 +528,12 @@ class SigmoidBackward0(Function):
 
 class ReluBackward0(Function):
     def forward(self, a):
-        out = np.maximum(a, 0)
+        if a.dtype == np.bool_:  # relu(), relu_(), F.relu and nn.ReLU all come here
+            raise RuntimeError("Boolean inputs not supported for relu")
+        # against an array of zeros, even a fresh one: numpy's maximum with a scalar 0 takes
+        # the slow path, 2-3x the time (measured 8.4 against 2.8 µs for 8192 float32, 705
+        # against 350 µs for 2**20); the values are the same
+        out = np.maximum(a, np.zeros(a.shape, a.dtype))
         self.saved = (out,)
         return out
 
