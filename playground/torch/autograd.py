@@ -65,7 +65,8 @@ def _execute(roots, retain_graph, capture=None, accumulate=True):
     Every node is created after the nodes of its inputs, so when a node is the latest one
     reached, every node that feeds it a gradient has run: no dependency count is needed. The
     order gradients are summed in decides the last bits, so it is torch's order. Leaves'
-    AccumulateGrad nodes add their summed gradient into .grad once the Functions are done.
+    AccumulateGrad nodes add their summed gradient into .grad once the Functions are done (or,
+    if one fails, the leaves it and the nodes still queued do not feed, as torch would have).
     """
     buffers = {}
     ready, leaves = [], []
@@ -89,7 +90,12 @@ def _execute(roots, retain_graph, capture=None, accumulate=True):
             _capture(capture, node, grads)
         if node._retained_map:
             _retain(node._retained_map, grads)
-        in_grads = node._run_backward(grads, retain_graph)
+        try:
+            in_grads = node._run_backward(grads, retain_graph)
+        except Exception:
+            if accumulate:
+                _fill_finished_leaves(leaves, buffers, [node] + [entry[2] for entry in ready])
+            raise
         meta = node._meta
         for i, (child, nr) in enumerate(node.next_functions):
             if child is None:
@@ -124,6 +130,21 @@ def _execute(roots, retain_graph, capture=None, accumulate=True):
         if accumulate and grads[0] is not None:
             node.accumulate(grads[0])
         grads = None
+
+
+def _fill_finished_leaves(leaves, buffers, pending):
+    """When a node fails mid-backward (a version error, say), torch has already added the
+    gradients of the leaves that no pending node still feeds: its AccumulateGrad runs as soon
+    as a leaf's gradient is complete. Do the same before the error propagates."""
+    fed, stack = set(), list(pending)
+    while stack:
+        for child, _ in stack.pop().next_functions:
+            if child is not None and child not in fed:
+                fed.add(child)
+                stack.append(child)
+    for leaf in leaves:
+        if leaf not in fed and buffers[leaf][0] is not None:
+            leaf.accumulate(buffers[leaf][0])
 
 
 def _retain(retained, grads):

@@ -858,6 +858,23 @@ def wide_and_narrow_layers_gradients(torch):
     return shown
 
 
+# torch's engine bumps b.grad and c.grad to version 1 here (an in-place step of its own)
+@add(ignore=("version",))
+def leaves_finished_before_a_failing_node_keep_their_gradient(torch):
+    # torch adds a leaf's gradient as soon as it is complete, so after a version error in the
+    # middle of backward the leaves that the failing node and the nodes after it do not feed
+    # (b, c) have their .grad and the others (w, fed through the failing exp) have none
+    w, b, c = (torch.ones(2, requires_grad=True) for _ in range(3))
+    y = (w * 2).exp()
+    z = ((y + b) * c).sum() + (c * 3).sum()
+    y.add_(1)
+    try:
+        z.backward()
+    except RuntimeError as e:
+        return str(e), w.grad, b.grad, c.grad
+    return "no error"
+
+
 @add
 def linear_weight_changed_in_place_before_backward(torch):
     lin = torch.nn.Linear(3, 2)
