@@ -537,6 +537,13 @@ def unary_on_extremes(torch):
 
 
 @add
+def relu_keeps_negative_zero(torch):
+    # torch's relu is max(x, 0) keeping x when they compare equal: relu(-0.) prints -0.
+    x = torch.tensor([-0.0, 0.0, -1.0, 1.0, float("nan")])
+    return x.relu(), x.double().relu(), torch.nn.functional.relu(x.clone(), inplace=True)
+
+
+@add
 def unary_float16(torch):
     x = torch.tensor([-2.0, 0.5, 1.0, 3.0], dtype=torch.float16)
     return x.exp(), x.sigmoid(), x.tanh(), x.relu(), x.abs(), x.sqrt(), x * 2.5
