@@ -21,8 +21,9 @@ _BLAS = () if sys.platform == "emscripten" else (np.dtype(np.float32), np.dtype(
 def _mm(a, b):
     """a @ b for two matrices. np.dot hands a transposed operand (nn.Linear's weight.t(), a
     batch's transpose in a weight gradient) to BLAS as it is, where matmul first copies it:
-    3.2 against 5.7 µs for 256x2 times 2x32 float32; 1 800 random shapes and layouts gave
-    identical values. Without BLAS (see _BLAS) matmul's own loop is the faster one."""
+    0.2-0.5 µs less for each of a small MLP's six products (interleaved runs; 1.56 against
+    1.98 µs for 256x32 times 32x1 float32), and 1 800 random shapes and layouts gave identical
+    values. Without BLAS (see _BLAS) matmul's own loop is the faster one."""
     return np.dot(a, b) if a.dtype is b.dtype and a.dtype in _BLAS else a @ b
 
 
