@@ -7,7 +7,8 @@ through the environment before numpy loads), so the ratio compares per-op overhe
 not core counts. Each workload runs once to warm up, then `repeat` times on each engine, taking
 turns; the best time counts.
 Ratio = engine time / torch time (best against best; also the median over the turns of the
-two runs' ratio): lower is better; the targets are <= 0.5 on W1-W3 and <= 1.0 on W4. Prints a Markdown table (for the README) and, with --json, writes the figures.
+two runs' ratio): lower is better; the targets are <= 0.5 on W1-W3 and <= 1.0 on W4. Prints a
+Markdown table (for the README) and, with --json, writes the figures.
 """
 import os
 
